@@ -1,0 +1,38 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import District, Enterprise, Industry, WorkerProfile
+
+
+class WorkerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.filter(parent__isnull=False)
+    )
+    industry = django_filters.ModelChoiceFilter(label=_("Industry"), queryset=Industry.objects.all())
+
+    class Meta:
+        model = WorkerProfile
+        fields = ["q", "district", "industry"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(real_name__contains=value) | Q(id_number__startswith=value.upper()))
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=District.objects.filter(parent__isnull=False)
+    )
+    industry = django_filters.ModelChoiceFilter(label=_("Industry"), queryset=Industry.objects.all())
+    uses_hazardous_chemicals = django_filters.BooleanFilter(label=_("Uses hazardous chemicals"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "district", "industry", "uses_hazardous_chemicals"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__contains=value) | Q(uscc__startswith=value.upper()))

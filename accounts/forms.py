@@ -1,0 +1,145 @@
+"""Forms: they validate input and call one service; the rules live in validators and services."""
+
+from allauth.account.forms import SignupForm
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
+
+from . import services
+from .models import District, Enterprise, Industry, WorkerProfile
+from .photos import photo_prepare
+from .validators import normalize_id_number, normalize_uscc
+
+
+class DomainErrorFormMixin:
+    """Show a service's ``DomainError`` on the field it names (or on the form)."""
+
+    def add_domain_error(self, error: DomainError) -> None:
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, ValidationError(error.message, code=error.code))
+
+
+class RealNameFieldsMixin(forms.Form):
+    real_name = forms.CharField(
+        label=_("Full name"),
+        max_length=50,
+        help_text=_("As printed on your resident ID card."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=24,
+        help_text=_("18 characters; the last may be X."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_id_number(self) -> str:
+        number = normalize_id_number(self.cleaned_data["id_number"])
+        try:
+            return services.id_number_check_available(id_number=number)
+        except DomainError as error:
+            raise ValidationError(error.message, code=error.code) from None
+
+
+class WorkerSignupForm(DomainErrorFormMixin, RealNameFieldsMixin, SignupForm):
+    """Real-name sign-up (实名注册): who you are, where you work, how to reach you."""
+
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        queryset=District.objects.filter(parent__isnull=False),
+        empty_label=_("Choose your district"),
+    )
+    employer = forms.ModelChoiceField(
+        label=_("Employer"),
+        queryset=Enterprise.objects.order_by("name"),
+        required=False,
+        empty_label=_("Not listed / self-employed"),
+    )
+
+    field_order = [
+        "real_name",
+        "id_number",
+        "phone",
+        "email",
+        "district",
+        "employer",
+        "password1",
+        "password2",
+    ]
+
+    def save(self, request):
+        # The account and its real-name profile are created together or not at all.
+        with transaction.atomic():
+            user = super().save(request)
+            services.worker_profile_create(
+                user=user,
+                real_name=self.cleaned_data["real_name"],
+                id_number=self.cleaned_data["id_number"],
+                district=self.cleaned_data["district"],
+                employer=self.cleaned_data.get("employer"),
+            )
+        return user
+
+
+class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
+    """What a worker may change about themselves; the ID number is shown, not edited."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("A recent front-facing photo, JPEG/PNG/WebP, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = WorkerProfile
+        fields = ["real_name", "district", "employer", "industry"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = District.objects.filter(parent__isnull=False)
+        self.fields["employer"].queryset = Enterprise.objects.order_by("name")
+        self.fields["industry"].queryset = Industry.objects.all()
+
+    def clean_photo(self):
+        uploaded = self.cleaned_data.get("photo")
+        return photo_prepare(uploaded) if uploaded else None
+
+    def save_for(self, *, actor) -> WorkerProfile | None:
+        try:
+            return services.worker_profile_update(
+                profile=self.instance,
+                actor=actor,
+                real_name=self.cleaned_data["real_name"],
+                district=self.cleaned_data["district"],
+                employer=self.cleaned_data.get("employer"),
+                industry=self.cleaned_data.get("industry"),
+                photo=self.cleaned_data.get("photo"),
+            )
+        except DomainError as error:
+            self.add_domain_error(error)
+            return None
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Staff edit enterprises (Django admin for now): the code is normalised and checked."""
+
+    def clean_uscc(self) -> str:
+        return normalize_uscc(self.cleaned_data["uscc"])
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "uscc",
+            "district",
+            "industry",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "headcount",
+            "uses_hazardous_chemicals",
+        ]

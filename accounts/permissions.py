@@ -1,0 +1,128 @@
+"""Who may do what: the one place that answers it.
+
+Views ask ``may(user, Action.X)`` (or use ``ActionRequiredMixin``) and read rows through the
+``*_visible_to`` scopes below; nothing else in the code checks a role directly. The table
+``ACTIONS`` is the whole policy, so a reviewer can read it in one screen.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.mixins import AccessMixin
+from django.db.models import QuerySet
+
+from .models import District, Enterprise, Role, RoleAssignment, WorkerProfile
+
+WORKER = "worker"  # not a granted role: anyone with a real-name profile
+
+
+class Action(StrEnum):
+    EDIT_OWN_PROFILE = "edit_own_profile"
+    VIEW_WORKERS = "view_workers"  # a roster, scoped by enterprise or district
+    VIEW_ENTERPRISES = "view_enterprises"  # the enterprise directory, scoped by district
+    EDIT_CMS = "edit_cms"  # Wagtail admin: draft and submit pages
+    PUBLISH_CMS = "publish_cms"  # Wagtail admin: approve and publish
+    CHECK_IN_CANDIDATES = "check_in_candidates"
+    SCORE_PRACTICAL = "score_practical"
+    VIEW_CAMPAIGN = "view_campaign"  # dashboards, scoped by district
+    REVOKE_CERTIFICATES = "revoke_certificates"
+    GRANT_ROLES = "grant_roles"
+
+
+ACTIONS: dict[Action, frozenset[str]] = {
+    Action.EDIT_OWN_PROFILE: frozenset({WORKER}),
+    Action.VIEW_WORKERS: frozenset(
+        {Role.ENTERPRISE_ADMIN, Role.DISTRICT_OFFICER, Role.BUREAU_OFFICER}
+    ),
+    Action.VIEW_ENTERPRISES: frozenset({Role.DISTRICT_OFFICER, Role.BUREAU_OFFICER}),
+    Action.EDIT_CMS: frozenset({Role.PUBLICITY_EDITOR, Role.PUBLICITY_MODERATOR}),
+    Action.PUBLISH_CMS: frozenset({Role.PUBLICITY_MODERATOR}),
+    Action.CHECK_IN_CANDIDATES: frozenset({Role.CENTER_STAFF, Role.EXAMINER}),
+    Action.SCORE_PRACTICAL: frozenset({Role.EXAMINER}),
+    Action.VIEW_CAMPAIGN: frozenset({Role.DISTRICT_OFFICER, Role.BUREAU_OFFICER}),
+    Action.REVOKE_CERTIFICATES: frozenset({Role.BUREAU_OFFICER}),
+    Action.GRANT_ROLES: frozenset({Role.BUREAU_OFFICER}),
+}
+
+# Wagtail's own groups carry the CMS page permissions; publicity roles are kept in step with them.
+WAGTAIL_GROUP_FOR_ROLE = {
+    Role.PUBLICITY_EDITOR: "Editors",
+    Role.PUBLICITY_MODERATOR: "Moderators",
+}
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles a user holds, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_anxun_roles", None)
+    if cached is None:
+        roles = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+        if WorkerProfile.objects.filter(user=user).exists():
+            roles.add(WORKER)
+        cached = user._anxun_roles = frozenset(roles)
+    return cached
+
+
+def may(user, action: Action) -> bool:
+    return bool(user_roles(user) & ACTIONS[action])
+
+
+def _assignment(user, role: Role) -> RoleAssignment | None:
+    return (
+        RoleAssignment.objects.filter(user=user, role=role)
+        .select_related("enterprise", "district")
+        .first()
+    )
+
+
+def managed_enterprise(user) -> Enterprise | None:
+    """The enterprise an enterprise administrator answers for (one per administrator)."""
+    if Role.ENTERPRISE_ADMIN not in user_roles(user):
+        return None
+    assignment = _assignment(user, Role.ENTERPRISE_ADMIN)
+    return assignment.enterprise if assignment else None
+
+
+def officer_district(user) -> District | None:
+    if Role.DISTRICT_OFFICER not in user_roles(user):
+        return None
+    assignment = _assignment(user, Role.DISTRICT_OFFICER)
+    return assignment.district if assignment else None
+
+
+def enterprises_visible_to(user) -> QuerySet[Enterprise]:
+    roles = user_roles(user)
+    enterprises = Enterprise.objects.all()
+    if Role.BUREAU_OFFICER in roles:
+        return enterprises
+    if district := officer_district(user):
+        return enterprises.filter(district=district)
+    if enterprise := managed_enterprise(user):
+        return enterprises.filter(pk=enterprise.pk)
+    return enterprises.none()
+
+
+def workers_visible_to(user) -> QuerySet[WorkerProfile]:
+    roles = user_roles(user)
+    workers = WorkerProfile.objects.all()
+    if Role.BUREAU_OFFICER in roles:
+        return workers
+    if district := officer_district(user):
+        return workers.filter(district=district)
+    if enterprise := managed_enterprise(user):
+        return workers.filter(employer=enterprise)
+    return workers.none()
+
+
+class ActionRequiredMixin(AccessMixin):
+    """Class-based views: anonymous users go to the login page, others without the action get 403."""
+
+    required_action: Action
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not may(request.user, self.required_action):
+            self.raise_exception = True
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,201 @@
+"""Writes for accounts: real-name profiles, enterprises and roles.
+
+Every function is keyword-only, atomic, validates what it is given (the same rules as the
+forms, so imports and APIs get the same answers), writes an audit row, and raises
+``DomainError`` with a translated message, having changed nothing, when a rule refuses.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
+
+from . import events
+from .models import District, Enterprise, Industry, Role, RoleAssignment, User, WorkerProfile
+from .permissions import WAGTAIL_GROUP_FOR_ROLE
+from .validators import (
+    id_number_birth_date,
+    id_number_sex,
+    normalize_id_number,
+    normalize_uscc,
+)
+
+
+def _validated(normalize, value: str, *, field: str) -> str:
+    try:
+        return normalize(value)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], code=error.code or "invalid", field=field) from None
+
+
+def id_number_check_available(*, id_number: str, exclude_profile_id: int | None = None) -> str:
+    """Normalise an ID number and make sure no other worker holds it."""
+    number = _validated(normalize_id_number, id_number, field="id_number")
+    taken = WorkerProfile.objects.filter(id_number=number)
+    if exclude_profile_id:
+        taken = taken.exclude(pk=exclude_profile_id)
+    if taken.exists():
+        raise DomainError(
+            _("This ID number is already registered. If it is yours, log in or reset the password."),
+            code="id_taken",
+            field="id_number",
+        )
+    return number
+
+
+@transaction.atomic
+def worker_profile_create(
+    *,
+    user: User,
+    real_name: str,
+    id_number: str,
+    district: District,
+    employer: Enterprise | None = None,
+    industry: Industry | None = None,
+    actor: User | None = None,
+) -> WorkerProfile:
+    number = id_number_check_available(id_number=id_number)
+    real_name = real_name.strip()
+    if not real_name:
+        raise DomainError(_("Enter your full name as on your ID card."), field="real_name")
+    profile = WorkerProfile(
+        user=user,
+        real_name=real_name,
+        id_number=number,
+        birth_date=id_number_birth_date(number),
+        sex=id_number_sex(number),
+        employer=employer,
+        district=district,
+        industry=industry or (employer.industry if employer else None),
+    )
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        # Two sign-ups with the same ID number at once: the constraint decides, the loser is told.
+        raise DomainError(
+            _("This ID number is already registered. If it is yours, log in or reset the password."),
+            code="id_taken",
+            field="id_number",
+        ) from None
+    events.worker_profile_created(actor=actor or user, profile=profile)
+    return profile
+
+
+@transaction.atomic
+def worker_profile_update(
+    *,
+    profile: WorkerProfile,
+    actor: User,
+    real_name: str | None = None,
+    district: District | None = None,
+    employer: Enterprise | None = None,
+    industry: Industry | None = None,
+    photo=None,
+) -> WorkerProfile:
+    """Change what a worker may change. The ID number is fixed: a correction is a staff matter."""
+    profile = WorkerProfile.objects.select_for_update().get(pk=profile.pk)
+    before = events.profile_snapshot(profile)
+    if real_name is not None:
+        if not real_name.strip():
+            raise DomainError(_("Enter your full name as on your ID card."), field="real_name")
+        profile.real_name = real_name.strip()
+    if district is not None:
+        profile.district = district
+    profile.employer = employer
+    profile.industry = industry
+    if photo is not None:
+        old_photo = profile.photo.name if profile.photo else ""
+        profile.photo.save(photo.name, photo, save=False)
+        if old_photo:
+            transaction.on_commit(lambda: profile.photo.storage.delete(old_photo))
+    profile.save()
+    events.worker_profile_changed(actor=actor, profile=profile, before=before)
+    return profile
+
+
+@transaction.atomic
+def enterprise_create(
+    *,
+    name: str,
+    uscc: str,
+    district: District,
+    industry: Industry,
+    actor: User | None,
+    address: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    headcount: int | None = None,
+    uses_hazardous_chemicals: bool = False,
+) -> Enterprise:
+    code = _validated(normalize_uscc, uscc, field="uscc")
+    if Enterprise.objects.filter(uscc=code).exists():
+        raise DomainError(
+            _("An enterprise with this unified social credit code is already registered."),
+            code="uscc_taken",
+            field="uscc",
+        )
+    enterprise = Enterprise.objects.create(
+        name=name.strip(),
+        uscc=code,
+        district=district,
+        industry=industry,
+        address=address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        headcount=headcount,
+        uses_hazardous_chemicals=uses_hazardous_chemicals,
+    )
+    events.enterprise_created(actor=actor, enterprise=enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    user: User,
+    role: Role,
+    actor: User | None,
+    enterprise: Enterprise | None = None,
+    district: District | None = None,
+) -> RoleAssignment:
+    """Grant a role with its scope; publicity roles also join Wagtail's matching group."""
+    if role == Role.ENTERPRISE_ADMIN and enterprise is None:
+        raise DomainError(_("An enterprise safety officer must be given an enterprise."))
+    if role == Role.DISTRICT_OFFICER and district is None:
+        raise DomainError(_("A district officer must be given a district."))
+    if role not in (Role.ENTERPRISE_ADMIN, Role.DISTRICT_OFFICER) and (enterprise or district):
+        raise DomainError(_("This role is not scoped to an enterprise or a district."))
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        defaults={"enterprise": enterprise, "district": district, "granted_by": actor},
+    )
+    if not created and (assignment.enterprise_id, assignment.district_id) != (
+        getattr(enterprise, "pk", None),
+        getattr(district, "pk", None),
+    ):
+        raise DomainError(
+            _("This user already holds this role with another scope; revoke it first."),
+            code="role_scope_conflict",
+        )
+    if group_name := WAGTAIL_GROUP_FOR_ROLE.get(role):
+        user.groups.add(Group.objects.get(name=group_name))
+    if created:
+        events.role_granted(actor=actor, assignment=assignment)
+    user.__dict__.pop("_anxun_roles", None)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, user: User, role: Role, actor: User | None) -> None:
+    assignment = RoleAssignment.objects.filter(user=user, role=role).first()
+    if assignment is None:
+        return
+    assignment.delete()
+    if group_name := WAGTAIL_GROUP_FOR_ROLE.get(role):
+        user.groups.remove(*Group.objects.filter(name=group_name))
+    events.role_revoked(actor=actor, assignment=assignment)
+    user.__dict__.pop("_anxun_roles", None)

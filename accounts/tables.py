@@ -1,0 +1,45 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enterprise, WorkerProfile
+from .validators import display_mobile, mask_id_number
+
+
+class WorkerTable(tables.Table):
+    real_name = tables.Column(verbose_name=_("Full name"))
+    id_number = tables.Column(verbose_name=_("ID number"))
+    phone = tables.Column(verbose_name=_("Mobile number"), accessor="user__phone")
+    employer = tables.Column(verbose_name=_("Employer"))
+    district = tables.Column(verbose_name=_("District"))
+    industry = tables.Column(verbose_name=_("Industry"))
+    created_at = tables.DateColumn(verbose_name=_("Registered"), format="Y-m-d")
+
+    class Meta:
+        model = WorkerProfile
+        fields = ["real_name", "id_number", "phone", "employer", "district", "industry", "created_at"]
+        attrs = {"class": "data-table"}
+        empty_text = _("No workers match.")
+
+    def render_id_number(self, value):
+        return mask_id_number(value)
+
+    def value_id_number(self, value):
+        return value  # exports are for staff who already see the full record
+
+    def render_phone(self, value):
+        return display_mobile(value)
+
+
+class EnterpriseTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"))
+    uscc = tables.Column(verbose_name=_("Unified social credit code"))
+    district = tables.Column(verbose_name=_("District"))
+    industry = tables.Column(verbose_name=_("Industry"))
+    headcount = tables.Column(verbose_name=_("Employees"))
+    uses_hazardous_chemicals = tables.BooleanColumn(verbose_name=_("Hazardous chemicals"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "uscc", "district", "industry", "headcount", "uses_hazardous_chemicals"]
+        attrs = {"class": "data-table"}
+        empty_text = _("No enterprises match.")

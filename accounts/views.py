@@ -1,0 +1,106 @@
+"""Account pages. Views check permission and input, call one service, render or redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from core.context_processors import LARGE_TEXT_COOKIE, large_text_enabled
+
+from .filters import EnterpriseFilter, WorkerFilter
+from .forms import WorkerProfileForm
+from .models import WorkerProfile
+from .permissions import (
+    Action,
+    ActionRequiredMixin,
+    managed_enterprise,
+    may,
+    officer_district,
+    user_roles,
+)
+from .selectors import enterprise_directory, worker_roster
+from .tables import EnterpriseTable, WorkerTable
+
+
+@login_required
+def workbench(request):
+    """Where everyone lands after logging in: who they are here and what they can do."""
+    profile = WorkerProfile.objects.filter(user=request.user).select_related(
+        "employer", "district"
+    ).first()
+    return render(
+        request,
+        "accounts/workbench.html",
+        {
+            "profile": profile,
+            "roles": user_roles(request.user),
+            "enterprise": managed_enterprise(request.user),
+            "district": officer_district(request.user),
+        },
+    )
+
+
+@login_required
+def profile_edit(request):
+    if not may(request.user, action=Action.EDIT_OWN_PROFILE):
+        messages.info(request, _("Staff accounts have no real-name worker profile."))
+        return redirect("accounts:workbench")
+    profile = request.user.worker_profile
+    form = WorkerProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid() and form.save_for(actor=request.user):
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "profile": profile})
+
+
+class WorkerRosterView(ActionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    required_action = Action.VIEW_WORKERS
+    table_class = WorkerTable
+    filterset_class = WorkerFilter
+    template_name = "accounts/worker_roster.html"
+    paginate_by = 50
+    export_name = "workers"
+    export_formats = ("csv", "xlsx")
+
+    def get_queryset(self):
+        return worker_roster(viewer=self.request.user)
+
+
+class EnterpriseDirectoryView(ActionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    required_action = Action.VIEW_ENTERPRISES
+    table_class = EnterpriseTable
+    filterset_class = EnterpriseFilter
+    template_name = "accounts/enterprise_directory.html"
+    paginate_by = 50
+    export_name = "enterprises"
+    export_formats = ("csv", "xlsx")
+
+    def get_queryset(self):
+        return enterprise_directory(viewer=self.request.user)
+
+
+@require_POST
+def text_size_toggle(request):
+    """Large-text mode (适老化): kept in a cookie, and on the account when logged in."""
+    enable = not large_text_enabled(request)
+    if request.user.is_authenticated:
+        request.user.large_text = enable
+        request.user.save(update_fields=["large_text"])
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        LARGE_TEXT_COOKIE,
+        "large" if enable else "normal",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response

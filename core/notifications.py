@@ -1,0 +1,84 @@
+"""Outbound SMS and e-mail: queued as rows, delivered once by a Celery task.
+
+``message_send`` is called inside the caller's transaction; the delivery task is enqueued on
+commit, so a rolled-back action sends nothing. ``message_deliver`` locks the row, so a retried
+or duplicated task never sends a second message.
+"""
+
+import logging
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from .models import OutboundMessage
+from .sms import get_sms_sender
+
+logger = logging.getLogger("anxun.notifications")
+
+REDACTED = "[redacted]"
+
+
+@transaction.atomic
+def message_send(
+    *,
+    channel: str,
+    recipient: str,
+    body: str,
+    subject: str = "",
+    html_body: str = "",
+    sensitive: bool = False,
+    dedupe_key: str | None = None,
+) -> OutboundMessage:
+    """Queue one message. With ``dedupe_key``, a second call returns the first message."""
+    defaults = {
+        "channel": channel,
+        "recipient": recipient,
+        "subject": subject,
+        "body": body,
+        "html_body": html_body,
+        "sensitive": sensitive,
+    }
+    if dedupe_key is None:
+        message = OutboundMessage.objects.create(**defaults)
+    else:
+        message, created = OutboundMessage.objects.get_or_create(
+            dedupe_key=dedupe_key, defaults=defaults
+        )
+        if not created:
+            return message
+
+    from .tasks import deliver_message
+
+    deliver_message.delay_on_commit(message.pk)
+    return message
+
+
+@transaction.atomic
+def message_deliver(*, message_id: int) -> OutboundMessage:
+    """Send a queued message unless it was sent already. Raises if the backend fails."""
+    message = OutboundMessage.objects.select_for_update().get(pk=message_id)
+    if message.status == OutboundMessage.Status.SENT:
+        return message
+    message.attempts += 1
+    if message.channel == OutboundMessage.Channel.SMS:
+        get_sms_sender().send(phone=message.recipient, text=message.body)
+    else:
+        email = EmailMultiAlternatives(message.subject, message.body, to=[message.recipient])
+        if message.html_body:
+            email.attach_alternative(message.html_body, "text/html")
+        email.send()
+    message.status = OutboundMessage.Status.SENT
+    message.sent_at = timezone.now()
+    message.last_error = ""
+    if message.sensitive:
+        message.body = REDACTED
+        message.html_body = ""
+    message.save()
+    return message
+
+
+def message_mark_failed(*, message_id: int, error: str) -> None:
+    OutboundMessage.objects.filter(pk=message_id).exclude(
+        status=OutboundMessage.Status.SENT
+    ).update(status=OutboundMessage.Status.FAILED, last_error=error[:2000])

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from .notifications import message_deliver, message_mark_failed
+from .sms import SmsDeliveryError
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+def deliver_message(self, message_id: int) -> str:
+    """Deliver one queued message; safe to run twice (the service locks and checks)."""
+    try:
+        return message_deliver(message_id=message_id).status
+    except (SmsDeliveryError, OSError) as error:
+        if self.request.retries >= self.max_retries:
+            message_mark_failed(message_id=message_id, error=str(error))
+            raise
+        raise self.retry(exc=error) from error
