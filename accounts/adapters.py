@@ -16,7 +16,7 @@ class AccountAdapter(DefaultAccountAdapter):
     # --- phone numbers: typed as 13812345678, stored as +8613812345678 ---------------------
     def phone_form_field(self, **kwargs):
         kwargs.setdefault("validators", [normalize_mobile])
-        kwargs.setdefault("label", _("Mobile number"))
+        kwargs["label"] = _("Mobile number")
         field = PhoneField(**kwargs)
         field.widget.attrs.update({"placeholder": "13812345678", "inputmode": "tel"})
         return field

@@ -8,7 +8,8 @@ from .models import District, Enterprise, Industry, RoleAssignment, User, Worker
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + (
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
         (_("Anxun"), {"fields": ("phone", "phone_verified", "large_text")}),
     )
     list_display = ("username", "phone", "email", "is_staff", "is_active")

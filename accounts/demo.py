@@ -37,9 +37,42 @@ ENTERPRISES = [
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = [
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟",
-    "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "建国", "志强", "海燕", "晓东",
-    "文博", "子涵", "浩然", "雨桐", "国庆", "红梅", "立新", "春燕",
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "建国",
+    "志强",
+    "海燕",
+    "晓东",
+    "文博",
+    "子涵",
+    "浩然",
+    "雨桐",
+    "国庆",
+    "红梅",
+    "立新",
+    "春燕",
 ]
 
 
@@ -149,13 +182,41 @@ def seed(*, stdout):
     )
     staff = [
         (_("Worker"), worker, None),
-        (_("Enterprise safety officer"), _user(phone="+8613800000002", email="officer@anxun.demo", first_name="李安"), Role.ENTERPRISE_ADMIN),
-        (_("Exam-centre staff"), _user(phone="+8613800000003", email="centre@anxun.demo", first_name="王考点"), Role.CENTER_STAFF),
-        (_("Examiner"), _user(phone="+8613800000004", email="examiner@anxun.demo", first_name="赵考评"), Role.EXAMINER),
-        (_("Publicity editor"), _user(phone="+8613800000005", email="editor@anxun.demo", first_name="陈宣"), Role.PUBLICITY_EDITOR),
-        (_("Publicity moderator"), _user(phone="+8613800000006", email="moderator@anxun.demo", first_name="周审"), Role.PUBLICITY_MODERATOR),
-        (_("District officer (Xihu)"), _user(phone="+8613800000007", email="xihu@anxun.demo", first_name="孙区"), Role.DISTRICT_OFFICER),
-        (_("Bureau officer"), _user(phone="+8613800000008", email="bureau@anxun.demo", first_name="钱局"), Role.BUREAU_OFFICER),
+        (
+            _("Enterprise safety officer"),
+            _user(phone="+8613800000002", email="officer@anxun.demo", first_name="李安"),
+            Role.ENTERPRISE_ADMIN,
+        ),
+        (
+            _("Exam-centre staff"),
+            _user(phone="+8613800000003", email="centre@anxun.demo", first_name="王考点"),
+            Role.CENTER_STAFF,
+        ),
+        (
+            _("Examiner"),
+            _user(phone="+8613800000004", email="examiner@anxun.demo", first_name="赵考评"),
+            Role.EXAMINER,
+        ),
+        (
+            _("Publicity editor"),
+            _user(phone="+8613800000005", email="editor@anxun.demo", first_name="陈宣"),
+            Role.PUBLICITY_EDITOR,
+        ),
+        (
+            _("Publicity moderator"),
+            _user(phone="+8613800000006", email="moderator@anxun.demo", first_name="周审"),
+            Role.PUBLICITY_MODERATOR,
+        ),
+        (
+            _("District officer (Xihu)"),
+            _user(phone="+8613800000007", email="xihu@anxun.demo", first_name="孙区"),
+            Role.DISTRICT_OFFICER,
+        ),
+        (
+            _("Bureau officer"),
+            _user(phone="+8613800000008", email="bureau@anxun.demo", first_name="钱局"),
+            Role.BUREAU_OFFICER,
+        ),
     ]
     for _label, user, role in staff:
         if role is None:
@@ -167,7 +228,9 @@ def seed(*, stdout):
             enterprise=chemical if role == Role.ENTERPRISE_ADMIN else None,
             district=west_lake if role == Role.DISTRICT_OFFICER else None,
         )
-    admin = _user(phone="+8613800000009", email="admin@anxun.demo", first_name="管理员", superuser=True)
+    admin = _user(
+        phone="+8613800000009", email="admin@anxun.demo", first_name="管理员", superuser=True
+    )
     stdout.write(f"Seeded {len(enterprises)} enterprises and {worker_count + 1} workers.")
     logins = [(label, user.phone[3:], DEMO_PASSWORD) for label, user, _role in staff]
     logins.append((_("Site administrator"), admin.phone[3:], DEMO_PASSWORD))

@@ -10,7 +10,9 @@ class WorkerFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=District.objects.filter(parent__isnull=False)
     )
-    industry = django_filters.ModelChoiceFilter(label=_("Industry"), queryset=Industry.objects.all())
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"), queryset=Industry.objects.all()
+    )
 
     class Meta:
         model = WorkerProfile
@@ -18,7 +20,9 @@ class WorkerFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(real_name__contains=value) | Q(id_number__startswith=value.upper()))
+        return queryset.filter(
+            Q(real_name__contains=value) | Q(id_number__startswith=value.upper())
+        )
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -26,7 +30,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(
         label=_("District"), queryset=District.objects.filter(parent__isnull=False)
     )
-    industry = django_filters.ModelChoiceFilter(label=_("Industry"), queryset=Industry.objects.all())
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"), queryset=Industry.objects.all()
+    )
     uses_hazardous_chemicals = django_filters.BooleanFilter(label=_("Uses hazardous chemicals"))
 
     class Meta:

@@ -27,12 +27,14 @@ class RealNameFieldsMixin(forms.Form):
         label=_("Full name"),
         max_length=50,
         help_text=_("As printed on your resident ID card."),
+        error_messages={"required": _("Enter your full name as on your ID card.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     id_number = forms.CharField(
         label=_("Resident ID number"),
         max_length=24,
         help_text=_("18 characters; the last may be X."),
+        error_messages={"required": _("Enter your resident ID number.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

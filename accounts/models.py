@@ -55,6 +55,7 @@ class User(AbstractUser):
     """
 
     email = models.EmailField(_("e-mail address"), blank=True)
+    # NULL, not "", for staff without a mobile number: the unique constraint must ignore them.
     phone = models.CharField(_("mobile number"), max_length=20, null=True, blank=True, unique=True)
     phone_verified = models.BooleanField(_("mobile number verified"), default=False)
     large_text = models.BooleanField(_("large text"), default=False)

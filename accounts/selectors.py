@@ -7,12 +7,16 @@ from .permissions import enterprises_visible_to, workers_visible_to
 
 
 def worker_roster(*, viewer) -> QuerySet[WorkerProfile]:
-    return workers_visible_to(viewer).select_related(
-        "user", "employer", "district", "industry"
-    ).order_by("employer__name", "real_name", "pk")
+    return (
+        workers_visible_to(viewer)
+        .select_related("user", "employer", "district", "industry")
+        .order_by("employer__name", "real_name", "pk")
+    )
 
 
 def enterprise_directory(*, viewer) -> QuerySet[Enterprise]:
-    return enterprises_visible_to(viewer).select_related("district", "industry").order_by(
-        "district__sort_order", "name", "pk"
+    return (
+        enterprises_visible_to(viewer)
+        .select_related("district", "industry")
+        .order_by("district__sort_order", "name", "pk")
     )

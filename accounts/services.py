@@ -38,7 +38,9 @@ def id_number_check_available(*, id_number: str, exclude_profile_id: int | None 
         taken = taken.exclude(pk=exclude_profile_id)
     if taken.exists():
         raise DomainError(
-            _("This ID number is already registered. If it is yours, log in or reset the password."),
+            _(
+                "This ID number is already registered. If it is yours, log in or reset the password."
+            ),
             code="id_taken",
             field="id_number",
         )
@@ -76,7 +78,9 @@ def worker_profile_create(
     except IntegrityError:
         # Two sign-ups with the same ID number at once: the constraint decides, the loser is told.
         raise DomainError(
-            _("This ID number is already registered. If it is yours, log in or reset the password."),
+            _(
+                "This ID number is already registered. If it is yours, log in or reset the password."
+            ),
             code="id_taken",
             field="id_number",
         ) from None

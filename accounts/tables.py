@@ -16,7 +16,15 @@ class WorkerTable(tables.Table):
 
     class Meta:
         model = WorkerProfile
-        fields = ["real_name", "id_number", "phone", "employer", "district", "industry", "created_at"]
+        fields = [
+            "real_name",
+            "id_number",
+            "phone",
+            "employer",
+            "district",
+            "industry",
+            "created_at",
+        ]
         attrs = {"class": "data-table"}
         empty_text = _("No workers match.")
 

@@ -31,9 +31,11 @@ from .tables import EnterpriseTable, WorkerTable
 @login_required
 def workbench(request):
     """Where everyone lands after logging in: who they are here and what they can do."""
-    profile = WorkerProfile.objects.filter(user=request.user).select_related(
-        "employer", "district"
-    ).first()
+    profile = (
+        WorkerProfile.objects.filter(user=request.user)
+        .select_related("employer", "district")
+        .first()
+    )
     return render(
         request,
         "accounts/workbench.html",

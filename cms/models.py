@@ -14,7 +14,8 @@ class HomePage(Page):
     hero_text = models.TextField(_("hero text"), blank=True)
     body = RichTextField(_("body"), blank=True)
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        *Page.content_panels,
         FieldPanel("hero_title"),
         FieldPanel("hero_text"),
         FieldPanel("body"),

@@ -1,5 +1,8 @@
 from allauth.core.exceptions import RateLimited
 from allauth.core.internal.ratelimit import respond_429
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class RateLimitedMiddleware:
@@ -16,3 +19,25 @@ class RateLimitedMiddleware:
         if isinstance(exception, RateLimited):
             return respond_429(request)
         return None
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the visitor chose another language with the switcher (its cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; the campaign's pages
+    are Chinese first, so a worker on an English-language phone still sees Chinese.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.supported = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Cookie",))
+        return response

@@ -69,7 +69,10 @@ class OutboundMessage(BaseModel):
     html_body = models.TextField(_("HTML body"), blank=True)
     # Codes and links that grant access are wiped from the row once delivered.
     sensitive = models.BooleanField(_("sensitive"), default=False)
-    dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True, blank=True)
+    # NULL, not "", for messages without a key: the unique constraint must ignore them.
+    dedupe_key = models.CharField(  # noqa: DJ001
+        _("deduplication key"), max_length=200, null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
     )
@@ -81,7 +84,9 @@ class OutboundMessage(BaseModel):
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
         constraints = [
-            models.UniqueConstraint(fields=["dedupe_key"], name="outbound_message_dedupe_key_unique"),
+            models.UniqueConstraint(
+                fields=["dedupe_key"], name="outbound_message_dedupe_key_unique"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
                 name="outbound_message_sent_has_time",

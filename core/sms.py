@@ -52,7 +52,9 @@ class HttpGatewaySmsSender:
     timeout_seconds = 10
 
     def send(self, *, phone: str, text: str) -> None:
-        request = urllib.request.Request(
+        if not settings.ANXUN_SMS_GATEWAY_URL.startswith("https://"):
+            raise SmsDeliveryError("ANXUN_SMS_GATEWAY_URL must be an https:// URL")
+        request = urllib.request.Request(  # noqa: S310  (scheme checked above)
             settings.ANXUN_SMS_GATEWAY_URL,
             data=json.dumps({"phone": phone, "text": text}, ensure_ascii=False).encode(),
             headers={

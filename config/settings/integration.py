@@ -33,4 +33,4 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Outbound SMS is written to a file the tests read, since the worker is another process.
 SMS_BACKEND = "core.sms.FileSmsSender"
-ANXUN_SMS_FILE = os.environ.get("ANXUN_SMS_FILE", "/tmp/anxun-integration-sms.jsonl")
+ANXUN_SMS_FILE = os.environ.get("ANXUN_SMS_FILE", "/tmp/anxun-integration-sms.jsonl")  # noqa: S108

@@ -26,4 +26,4 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo logins (演示账号) — http://127.0.0.1:8000/accounts/login/")
             width = max(len(str(role)) for role, _login, _password in logins)
             for role, login, password in logins:
-                self.stdout.write(f"  {str(role):<{width}}  {login:<24}  {password}")
+                self.stdout.write(f"  {role!s:<{width}}  {login:<24}  {password}")

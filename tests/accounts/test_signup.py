@@ -1,0 +1,188 @@
+"""Sign-up, login and their refusals, through the pages as a browser would use them."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User, WorkerProfile
+from tests.factories import (
+    PASSWORD,
+    DistrictFactory,
+    UserFactory,
+    WorkerProfileFactory,
+    make_id_number,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def district():
+    return DistrictFactory(code="330106", name="西湖区")
+
+
+def signup_data(district, **overrides):
+    data = {
+        "real_name": "周小梅",
+        "id_number": make_id_number(501),
+        "phone": "13911112222",
+        "email": "",
+        "district": district.pk,
+        "employer": "",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    data.update(overrides)
+    return data
+
+
+def sent_code(outbox) -> str:
+    return re.search(r"\d{6}", outbox[-1]["text"]).group(0)
+
+
+def test_signup_creates_account_and_profile_then_verifies_phone_by_sms(
+    client, district, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), signup_data(district))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_verify_phone")
+    user = User.objects.get(phone="+8613911112222")
+    assert user.phone_verified is False
+    profile = WorkerProfile.objects.get(user=user)
+    assert profile.real_name == "周小梅"
+    assert profile.district == district
+    assert sms_outbox[-1]["phone"] == "+8613911112222"
+    assert "安训" in sms_outbox[-1]["text"]  # the SMS is in Chinese
+
+    response = client.post(reverse("account_verify_phone"), {"code": sent_code(sms_outbox)})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.phone_verified is True
+    assert client.get(reverse("accounts:workbench")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("id_number", "330106199001011234", "校验位"),
+        ("id_number", "3301061990", "18"),
+        ("phone", "12345", "手机号"),
+        ("real_name", "", "姓名"),
+        ("id_number", "", "身份证"),
+    ],
+)
+def test_signup_with_bad_input_shows_a_chinese_error_and_saves_nothing(
+    client, district, sms_outbox, field, value, message
+):
+    response = client.post(reverse("account_signup"), signup_data(district, **{field: value}))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert message in " ".join(errors[field])
+    assert message in response.content.decode()
+    assert not User.objects.exists()
+    assert sms_outbox == []
+
+
+def test_signup_with_a_registered_id_number_is_refused(client, district):
+    existing = WorkerProfileFactory()
+    response = client.post(
+        reverse("account_signup"), signup_data(district, id_number=existing.id_number)
+    )
+    assert response.status_code == 200
+    assert "已" in " ".join(response.context["form"].errors["id_number"])
+    assert User.objects.count() == 1
+
+
+def test_signup_with_a_registered_mobile_number_is_refused(client, district):
+    UserFactory(phone="+8613911112222")
+    response = client.post(reverse("account_signup"), signup_data(district))
+    assert response.status_code == 200
+    assert "phone" in response.context["form"].errors
+    assert WorkerProfile.objects.count() == 0
+
+
+def test_login_by_mobile_number_in_local_form(client):
+    WorkerProfileFactory(user__phone="+8613955556666")
+    response = client.post(
+        reverse("account_login"), {"login": "139 5555 6666", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:workbench")
+
+
+def test_login_by_email(client):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="anquan@example.cn")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    response = client.post(
+        reverse("account_login"), {"login": "anquan@example.cn", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+def test_wrong_password_is_refused_in_chinese(client):
+    WorkerProfileFactory(user__phone="+8613955556666")
+    response = client.post(
+        reverse("account_login"), {"login": "13955556666", "password": "wrong-password"}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "不正确" in response.content.decode()
+
+
+def test_login_by_sms_code(client, sms_outbox, django_capture_on_commit_callbacks):
+    WorkerProfileFactory(user__phone="+8613955556666")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"phone": "13955556666"})
+    assert response.status_code == 302
+    assert sms_outbox[-1]["phone"] == "+8613955556666"
+    response = client.post(reverse("account_confirm_login_code"), {"code": sent_code(sms_outbox)})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+def test_login_code_for_an_unknown_number_sends_nothing(
+    client, sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"phone": "13900000000"})
+    assert sms_outbox == []
+
+
+def test_repeated_failed_logins_lock_the_account_for_a_while(client):
+    WorkerProfileFactory(user__phone="+8613955556666")
+    for _ in range(5):
+        response = client.post(
+            reverse("account_login"), {"login": "13955556666", "password": "wrong"}
+        )
+        assert "_auth_user_id" not in client.session
+    # The sixth try, even with the right password, is refused with a clear message.
+    response = client.post(reverse("account_login"), {"login": "13955556666", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+    assert "登录失败次数过多" in response.content.decode()
+
+
+def test_many_logins_from_one_address_get_429(client):
+    statuses = {
+        client.post(
+            reverse("account_login"), {"login": f"1395555{n:04d}", "password": "wrong"}
+        ).status_code
+        for n in range(35)
+    }
+    assert 429 in statuses
+
+
+def test_django_admin_login_goes_through_the_rate_limited_login(client):
+    response = client.get("/django-admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_wagtail_admin_login_goes_through_the_rate_limited_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
