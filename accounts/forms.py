@@ -99,6 +99,9 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
     class Meta:
         model = WorkerProfile
         fields = ["real_name", "district", "employer", "industry"]
+        error_messages = {
+            "real_name": {"required": _("Enter your full name as on your ID card.")},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

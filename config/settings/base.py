@@ -163,6 +163,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 300
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Wagtail and Django admin send a logged-in user who lacks access to this login page; it must
+# show the form (to switch accounts) rather than bounce back, which would loop.
+ACCOUNT_AUTHENTICATED_LOGIN_REDIRECTS = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[安训] "
 # allauth's rate limits are on by default and kept in the cache (Redis in production); its

@@ -1,0 +1,79 @@
+import pytest
+
+from core.models import OutboundMessage
+from core.notifications import REDACTED, message_deliver, message_send
+from core.sms import SmsDeliveryError
+from core.tasks import deliver_message
+
+pytestmark = pytest.mark.django_db
+
+
+def test_message_is_delivered_once_after_commit(sms_outbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        message = message_send(channel="sms", recipient="+8613800001111", body="您好")
+    assert sms_outbox == []  # nothing leaves before the transaction commits
+    for callback in callbacks:
+        callback()
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.SENT
+    assert message.sent_at is not None
+    assert sms_outbox == [{"phone": "+8613800001111", "text": "您好"}]
+
+
+def test_running_the_delivery_again_sends_nothing_more(
+    sms_outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_send(channel="sms", recipient="+8613800001111", body="提醒")
+    deliver_message.delay(message.pk)
+    deliver_message.delay(message.pk)
+    assert len(sms_outbox) == 1
+    message.refresh_from_db()
+    assert message.attempts == 1
+
+
+def test_dedupe_key_makes_a_second_send_a_no_op(sms_outbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = message_send(channel="sms", recipient="+86138", body="a", dedupe_key="k1")
+        second = message_send(channel="sms", recipient="+86138", body="a", dedupe_key="k1")
+    assert first.pk == second.pk
+    assert len(sms_outbox) == 1
+
+
+def test_sensitive_body_is_wiped_after_delivery(sms_outbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_send(
+            channel="sms", recipient="+86138", body="验证码 123456", sensitive=True
+        )
+    message.refresh_from_db()
+    assert message.body == REDACTED
+    assert sms_outbox[0]["text"] == "验证码 123456"
+
+
+def test_email_goes_through_django_mail(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(
+            channel="email",
+            recipient="a@example.cn",
+            subject="主题",
+            body="正文",
+            html_body="<p>正文</p>",
+        )
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "主题"
+    assert mailoutbox[0].alternatives[0][0] == "<p>正文</p>"
+
+
+def test_gateway_failure_is_retried_then_marked_failed(settings, monkeypatch):
+    def refuse(self, *, phone, text):
+        raise SmsDeliveryError("gateway down")
+
+    monkeypatch.setattr("core.sms.LocmemSmsSender.send", refuse)
+    message = OutboundMessage.objects.create(channel="sms", recipient="+86138", body="x")
+    with pytest.raises(SmsDeliveryError):
+        deliver_message.apply(args=[message.pk], throw=True, retries=deliver_message.max_retries)
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.FAILED
+    assert "gateway down" in message.last_error
+    with pytest.raises(SmsDeliveryError):
+        message_deliver(message_id=message.pk)
