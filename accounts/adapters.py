@@ -12,6 +12,11 @@ from .models import User
 from .validators import normalize_mobile
 
 
+def user_display(user) -> str:
+    """How allauth names a user in its messages: the real name, never the internal username."""
+    return user.display_name
+
+
 class AccountAdapter(DefaultAccountAdapter):
     # --- phone numbers: typed as 13812345678, stored as +8613812345678 ---------------------
     def phone_form_field(self, **kwargs):

@@ -1,3 +1,4 @@
+import unicodedata
 from importlib import import_module
 
 from django.apps import apps
@@ -27,3 +28,8 @@ class Command(BaseCommand):
             width = max(len(str(role)) for role, _login, _password in logins)
             for role, login, password in logins:
                 self.stdout.write(f"  {role!s:<{width}}  {login:<24}  {password}")
+
+
+def _display_width(text: str) -> int:
+    """Columns a terminal gives the text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
