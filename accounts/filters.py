@@ -4,15 +4,27 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import District, Enterprise, Industry, WorkerProfile
 
+ALL = _("All")
+
+
+def _district_filter():
+    return django_filters.ModelChoiceFilter(
+        label=_("District"),
+        queryset=District.objects.filter(parent__isnull=False),
+        empty_label=ALL,
+    )
+
+
+def _industry_filter():
+    return django_filters.ModelChoiceFilter(
+        label=_("Industry"), queryset=Industry.objects.all(), empty_label=ALL
+    )
+
 
 class WorkerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
-    district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=District.objects.filter(parent__isnull=False)
-    )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("Industry"), queryset=Industry.objects.all()
-    )
+    district = _district_filter()
+    industry = _industry_filter()
 
     class Meta:
         model = WorkerProfile
@@ -27,12 +39,8 @@ class WorkerFilter(django_filters.FilterSet):
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
-    district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=District.objects.filter(parent__isnull=False)
-    )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("Industry"), queryset=Industry.objects.all()
-    )
+    district = _district_filter()
+    industry = _industry_filter()
     uses_hazardous_chemicals = django_filters.BooleanFilter(label=_("Uses hazardous chemicals"))
 
     class Meta:

@@ -1,6 +1,6 @@
 """Forms: they validate input and call one service; the rules live in validators and services."""
 
-from allauth.account.forms import SignupForm
+from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,6 +44,17 @@ class RealNameFieldsMixin(forms.Form):
             return services.id_number_check_available(id_number=number)
         except DomainError as error:
             raise ValidationError(error.message, code=error.code) from None
+
+
+class AnxunLoginForm(LoginForm):
+    """allauth's login, labelled for how people here log in: a mobile number or an e-mail."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Mobile number or e-mail")
+        self.fields["login"].widget.attrs.update(
+            {"placeholder": _("e.g. 13812345678"), "autocomplete": "username"}
+        )
 
 
 class WorkerSignupForm(DomainErrorFormMixin, RealNameFieldsMixin, SignupForm):

@@ -186,3 +186,46 @@ def test_wagtail_admin_login_goes_through_the_rate_limited_login(client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_signup_with_email_sends_a_verification_link_that_verifies_it(
+    client, district, mailoutbox, sms_outbox, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), signup_data(district, email="xm@example.cn"))
+    # The mobile number is verified first; then the e-mail link goes out.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_verify_phone"), {"code": sent_code(sms_outbox)})
+    assert [mail.to for mail in mailoutbox] == [["xm@example.cn"]]
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mailoutbox[0].body).group(0)
+    response = client.post(link.split("testserver", 1)[-1])
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="xm@example.cn").verified
+
+
+def test_password_reset_by_email_sets_a_new_password(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    user = UserFactory(email="reset@example.cn")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "reset@example.cn"})
+    assert len(mailoutbox) == 1
+    link = re.search(r"/accounts/password/reset/key/\S+/", mailoutbox[0].body).group(0)
+    form_url = client.get(link)["Location"]
+    response = client.post(
+        form_url, {"password1": "New-Secret-2026", "password2": "New-Secret-2026"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("New-Secret-2026")
+
+
+def test_password_reset_page_tells_phone_only_users_what_to_do(client):
+    html = client.get(reverse("account_reset_password")).content.decode()
+    assert reverse("account_request_login_code") in html
+    assert "短信验证码" in html
