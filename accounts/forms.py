@@ -11,7 +11,7 @@ from core.errors import DomainError
 from . import services
 from .models import District, Enterprise, Industry, WorkerProfile
 from .photos import photo_prepare
-from .validators import normalize_id_number, normalize_uscc
+from .validators import normalize_id_number, normalize_real_name, normalize_uscc
 
 
 class DomainErrorFormMixin:
@@ -37,6 +37,9 @@ class RealNameFieldsMixin(forms.Form):
         error_messages={"required": _("Enter your resident ID number.")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+    def clean_real_name(self) -> str:
+        return normalize_real_name(self.cleaned_data["real_name"])
 
     def clean_id_number(self) -> str:
         number = normalize_id_number(self.cleaned_data["id_number"])
@@ -119,6 +122,9 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
         self.fields["district"].queryset = District.objects.filter(parent__isnull=False)
         self.fields["employer"].queryset = Enterprise.objects.order_by("name")
         self.fields["industry"].queryset = Industry.objects.all()
+
+    def clean_real_name(self) -> str:
+        return normalize_real_name(self.cleaned_data["real_name"])
 
     def clean_photo(self):
         uploaded = self.cleaned_data.get("photo")

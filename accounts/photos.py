@@ -30,10 +30,7 @@ def photo_prepare(uploaded) -> ContentFile:
             width, height = probe.size
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ValidationError(
-            _("This file is not a picture we can read. Upload a JPEG, PNG or WebP photo."),
-            code="photo_not_image",
-        ) from None
+        raise _not_an_image() from None
     if image_format not in ACCEPTED_FORMATS:
         raise ValidationError(
             _("Photos must be JPEG, PNG or WebP; this file is %(format)s."),
@@ -62,9 +59,20 @@ def photo_prepare(uploaded) -> ContentFile:
             },
         )
     uploaded.seek(0)
-    with Image.open(uploaded) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail(settings.ANXUN_PHOTO_STORED_SIZE, Image.Resampling.LANCZOS)
-        buffer = io.BytesIO()
-        image.save(buffer, format="JPEG", quality=88, optimize=True)
+    buffer = io.BytesIO()
+    try:
+        # verify() does not decode the pixels; a truncated file only fails here.
+        with Image.open(uploaded) as image:
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail(settings.ANXUN_PHOTO_STORED_SIZE, Image.Resampling.LANCZOS)
+            image.save(buffer, format="JPEG", quality=88, optimize=True)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise _not_an_image() from None
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def _not_an_image() -> ValidationError:
+    return ValidationError(
+        _("This file is not a picture we can read. Upload a JPEG, PNG or WebP photo."),
+        code="photo_not_image",
+    )

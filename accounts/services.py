@@ -19,6 +19,7 @@ from .validators import (
     id_number_birth_date,
     id_number_sex,
     normalize_id_number,
+    normalize_real_name,
     normalize_uscc,
 )
 
@@ -30,20 +31,19 @@ def _validated(normalize, value: str, *, field: str) -> str:
         raise DomainError(error.messages[0], code=error.code or "invalid", field=field) from None
 
 
-def id_number_check_available(*, id_number: str, exclude_profile_id: int | None = None) -> str:
-    """Normalise an ID number and make sure no other worker holds it."""
+def _id_taken() -> DomainError:
+    return DomainError(
+        _("This ID number is already registered. If it is yours, log in or reset the password."),
+        code="id_taken",
+        field="id_number",
+    )
+
+
+def id_number_check_available(*, id_number: str) -> str:
+    """Normalise an ID number and make sure no worker holds it yet."""
     number = _validated(normalize_id_number, id_number, field="id_number")
-    taken = WorkerProfile.objects.filter(id_number=number)
-    if exclude_profile_id:
-        taken = taken.exclude(pk=exclude_profile_id)
-    if taken.exists():
-        raise DomainError(
-            _(
-                "This ID number is already registered. If it is yours, log in or reset the password."
-            ),
-            code="id_taken",
-            field="id_number",
-        )
+    if WorkerProfile.objects.filter(id_number=number).exists():
+        raise _id_taken()
     return number
 
 
@@ -59,9 +59,7 @@ def worker_profile_create(
     actor: User | None = None,
 ) -> WorkerProfile:
     number = id_number_check_available(id_number=id_number)
-    real_name = real_name.strip()
-    if not real_name:
-        raise DomainError(_("Enter your full name as on your ID card."), field="real_name")
+    real_name = _validated(normalize_real_name, real_name, field="real_name")
     profile = WorkerProfile(
         user=user,
         real_name=real_name,
@@ -77,13 +75,7 @@ def worker_profile_create(
             profile.save()
     except IntegrityError:
         # Two sign-ups with the same ID number at once: the constraint decides, the loser is told.
-        raise DomainError(
-            _(
-                "This ID number is already registered. If it is yours, log in or reset the password."
-            ),
-            code="id_taken",
-            field="id_number",
-        ) from None
+        raise _id_taken() from None
     events.worker_profile_created(actor=actor or user, profile=profile)
     return profile
 
@@ -103,9 +95,7 @@ def worker_profile_update(
     profile = WorkerProfile.objects.select_for_update().get(pk=profile.pk)
     before = events.profile_snapshot(profile)
     if real_name is not None:
-        if not real_name.strip():
-            raise DomainError(_("Enter your full name as on your ID card."), field="real_name")
-        profile.real_name = real_name.strip()
+        profile.real_name = _validated(normalize_real_name, real_name, field="real_name")
     if district is not None:
         profile.district = district
     profile.employer = employer

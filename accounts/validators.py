@@ -94,6 +94,24 @@ def normalize_uscc(value: str) -> str:
         ) from None
 
 
+# Chinese characters (with the extension blocks rare names use), Latin letters for foreign
+# nationals, and the middle dot of transliterated names (买买提·吐尔逊).
+_REAL_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134fA-Za-z·• .'-]{2,50}$")
+
+
+def normalize_real_name(value: str) -> str:
+    """A full name as on the ID card: 2–50 characters of letters, Chinese characters and ·."""
+    name = " ".join((value or "").split()).replace("•", "·")
+    if not name:
+        raise ValidationError(_("Enter your full name as on your ID card."), code="name_required")
+    if not _REAL_NAME.match(name) or not any(char.isalpha() for char in name[:1]):
+        raise ValidationError(
+            _("A name has 2 to 50 characters: Chinese characters, letters or the dot ·."),
+            code="name_format",
+        )
+    return name
+
+
 def normalize_mobile(value: str) -> str:
     """A mainland mobile number, stored as E.164 (+8613812345678); +86/86 prefixes accepted."""
     number = _compact(value).replace("(", "").replace(")", "")

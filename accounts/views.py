@@ -1,9 +1,14 @@
 """Account pages. Views check permission and input, call one service, render or redirect."""
 
+from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +17,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from core.context_processors import LARGE_TEXT_COOKIE, large_text_enabled
+from core.errors import DomainError
 
 from .filters import EnterpriseFilter, WorkerFilter
 from .forms import WorkerProfileForm
@@ -26,6 +32,30 @@ from .permissions import (
 )
 from .selectors import enterprise_directory, worker_roster
 from .tables import EnterpriseTable, WorkerTable
+
+
+class WorkerSignupView(SignupView):
+    """allauth's sign-up, answering a lost race (the same ID number, mobile number or e-mail
+    registered a moment earlier by someone else) with a form error instead of a 500."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            form.add_domain_error(error)
+        except IntegrityError:
+            form.add_error(
+                None,
+                _("This mobile number or e-mail was registered a moment ago. Please log in."),
+            )
+        return self.form_invalid(form)
+
+
+def admin_login(request):
+    """Both admin sites log in through allauth's rate-limited page, never their own forms."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next", "/"), login_url=reverse("account_login"))
 
 
 @login_required

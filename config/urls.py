@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -8,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
 from core.health import healthz
 
 
@@ -16,16 +16,18 @@ def favicon(request):
     return redirect(static("img/logo.svg"), permanent=True)
 
 
-# Both admin logins go through allauth's login, which is rate-limited.
-admin.site.login = login_required(admin.site.login)
 admin.site.site_header = admin.site.site_title = "安训 Anxun"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    # Both admin sites' own login forms are replaced by allauth's rate-limited login.
+    path("django-admin/login/", account_views.admin_login),
+    path("admin/login/", account_views.admin_login),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/signup/", account_views.WorkerSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),

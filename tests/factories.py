@@ -17,6 +17,7 @@ from accounts.models import (
 )
 
 PASSWORD = "Correct-Horse-42"
+_GIVEN = "一二三四五六七八九十春夏秋冬梅兰竹菊松柏"
 _sequence = itertools.count(1)
 
 
@@ -86,7 +87,9 @@ class WorkerProfileFactory(factory.django.DjangoModelFactory):
         model = WorkerProfile
 
     user = factory.SubFactory(UserFactory)
-    real_name = factory.Sequence(lambda n: f"王{'一二三四五六七八九十'[n % 10]}{n}")
+    real_name = factory.Sequence(
+        lambda n: "王" + _GIVEN[n % len(_GIVEN)] + _GIVEN[n // len(_GIVEN) % len(_GIVEN)]
+    )
     id_number = factory.LazyFunction(make_id_number)
     birth_date = factory.LazyAttribute(lambda o: ric.get_birth_date(o.id_number))
     sex = factory.LazyAttribute(lambda o: "M" if int(o.id_number[16]) % 2 else "F")

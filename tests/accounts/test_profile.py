@@ -73,6 +73,7 @@ def test_exif_orientation_is_applied(client, worker):
         (SimpleUploadedFile("cv.pdf", b"%PDF-1.4 not a picture", "application/pdf"), "无法识别"),
         (picture((120, 150)), "不得小于"),
         (picture((400, 500), fmt="GIF", name="a.gif"), "GIF"),
+        (SimpleUploadedFile("half.jpg", picture().read()[:3000], "image/jpeg"), "无法识别"),
     ],
 )
 def test_bad_photos_are_refused_and_nothing_changes(client, worker, upload, message):

@@ -70,6 +70,7 @@ def test_signup_creates_account_and_profile_then_verifies_phone_by_sms(
         ("id_number", "3301061990", "18"),
         ("phone", "12345", "手机号"),
         ("real_name", "", "姓名"),
+        ("real_name", '=HYPERLINK("http://x")', "2"),
         ("id_number", "", "身份证"),
     ],
 )
@@ -100,7 +101,7 @@ def test_signup_with_a_registered_mobile_number_is_refused(client, district):
     UserFactory(phone="+8613911112222")
     response = client.post(reverse("account_signup"), signup_data(district))
     assert response.status_code == 200
-    assert "phone" in response.context["form"].errors
+    assert "已" in " ".join(response.context["form"].errors["phone"])
     assert WorkerProfile.objects.count() == 0
 
 
@@ -176,16 +177,49 @@ def test_many_logins_from_one_address_get_429(client):
     assert 429 in statuses
 
 
-def test_django_admin_login_goes_through_the_rate_limited_login(client):
-    response = client.get("/django-admin/login/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+@pytest.mark.parametrize("login_url", ["/django-admin/login/", "/admin/login/"])
+def test_admin_login_forms_cannot_be_used_to_guess_passwords(client, login_url):
+    from tests.factories import UserFactory as Staff
+
+    staff = Staff(username="ops", is_staff=True, is_superuser=True)
+    for password in ["wrong-1", "wrong-2", PASSWORD]:
+        response = client.post(login_url, {"username": staff.username, "password": password})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert "_auth_user_id" not in client.session
 
 
-def test_wagtail_admin_login_goes_through_the_rate_limited_login(client):
-    response = client.get("/admin/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+def test_a_logged_in_worker_gets_no_admin_login_form(client):
+    worker = WorkerProfileFactory().user
+    client.force_login(worker)
+    response = client.post(
+        "/django-admin/login/", {"username": "ops", "password": "guess"}, follow=True
+    )
+    assert response.status_code == 403
+    assert client.session["_auth_user_id"] == str(worker.pk)
+
+
+@pytest.mark.parametrize("admin_url", ["/admin/", "/django-admin/"])
+def test_admin_sites_send_visitors_to_the_rate_limited_login(client, admin_url):
+    response = client.get(admin_url, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("account_login"))
+
+
+def test_signup_that_loses_a_race_for_the_id_number_gets_a_form_error(
+    client, district, monkeypatch
+):
+    rival = WorkerProfileFactory()
+    # The form's own check ran before the rival committed; the service's check then refuses.
+    monkeypatch.setattr(
+        "accounts.forms.services.id_number_check_available",
+        lambda *, id_number: rival.id_number,
+    )
+    response = client.post(
+        reverse("account_signup"), signup_data(district, id_number=rival.id_number)
+    )
+    assert response.status_code == 200
+    assert "已" in " ".join(response.context["form"].errors["id_number"])
+    assert User.objects.count() == 1
 
 
 def test_signup_with_email_sends_a_verification_link_that_verifies_it(

@@ -13,6 +13,7 @@ from accounts.validators import (
     mask_name,
     normalize_id_number,
     normalize_mobile,
+    normalize_real_name,
     normalize_uscc,
 )
 from tests.factories import make_id_number, make_uscc
@@ -121,3 +122,24 @@ def test_masks_personal_data():
     assert mask_name("欧阳娜娜") == "欧**娜"
     assert mask_id_number("33010619900709001X") == "330***********001X"
     assert mask_mobile("+8613812345678") == "138****5678"
+
+
+class TestRealName:
+    @pytest.mark.parametrize(
+        ("typed", "stored"),
+        [
+            (" 张  三 ", "张 三"),
+            ("欧阳娜娜", "欧阳娜娜"),
+            ("买买提•吐尔逊", "买买提·吐尔逊"),
+            ("Anna Li", "Anna Li"),
+        ],
+    )
+    def test_accepts_real_names(self, typed, stored):
+        assert normalize_real_name(typed) == stored
+
+    @pytest.mark.parametrize(
+        "typed", ["张", "=1+1", "@SUM(A1)", "-2", "张三<script>", "1234", "a" * 51]
+    )
+    def test_refuses_what_is_not_a_name(self, typed):
+        with pytest.raises(ValidationError):
+            normalize_real_name(typed)
