@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -104,6 +105,10 @@ class Enterprise(BaseModel):
         return self.name
 
 
+def private_storage():
+    return storages["private"]
+
+
 class WorkerProfile(BaseModel):
     """The real-name record (实名信息) of a worker; birth date and sex are derived from the ID number."""
 
@@ -118,7 +123,9 @@ class WorkerProfile(BaseModel):
     id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
-    photo = models.ImageField(_("photo"), upload_to="photos/%Y/%m/", blank=True)
+    photo = models.ImageField(
+        _("photo"), upload_to="photos/%Y/%m/", storage=private_storage, blank=True
+    )
     employer = models.ForeignKey(
         Enterprise,
         verbose_name=_("employer"),

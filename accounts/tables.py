@@ -1,11 +1,14 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.exports import ExportTable
 
 from .models import Enterprise, WorkerProfile
 from .validators import display_mobile, mask_id_number
 
 
-class WorkerTable(tables.Table):
+class WorkerTable(ExportTable):
     real_name = tables.Column(verbose_name=_("Full name"))
     id_number = tables.Column(verbose_name=_("ID number"))
     phone = tables.Column(verbose_name=_("Mobile number"), accessor="user__phone")
@@ -37,8 +40,11 @@ class WorkerTable(tables.Table):
     def render_phone(self, value):
         return display_mobile(value)
 
+    def value_created_at(self, value):
+        return timezone.localdate(value).isoformat()
 
-class EnterpriseTable(tables.Table):
+
+class EnterpriseTable(ExportTable):
     name = tables.Column(verbose_name=_("Name"))
     uscc = tables.Column(verbose_name=_("Unified social credit code"))
     district = tables.Column(verbose_name=_("District"))

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("me/", views.workbench, name="workbench"),
     path("me/profile/", views.profile_edit, name="profile"),
+    path("workers/<int:profile_id>/photo/", views.worker_photo, name="worker_photo"),
     path("workers/", views.WorkerRosterView.as_view(), name="worker_roster"),
     path("enterprises/", views.EnterpriseDirectoryView.as_view(), name="enterprise_directory"),
     path("preferences/text-size/", views.text_size_toggle, name="text_size_toggle"),

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from core.context_processors import LARGE_TEXT_COOKIE, large_text_enabled
 from core.errors import DomainError
+from core.exports import AuditedExportMixin
 
 from .filters import EnterpriseFilter, WorkerFilter
 from .forms import WorkerProfileForm
@@ -29,6 +29,7 @@ from .permissions import (
     may,
     officer_district,
     user_roles,
+    workers_visible_to,
 )
 from .selectors import enterprise_directory, worker_roster
 from .tables import EnterpriseTable, WorkerTable
@@ -91,27 +92,42 @@ def profile_edit(request):
     return render(request, "accounts/profile.html", {"form": form, "profile": profile})
 
 
-class WorkerRosterView(ActionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+@login_required
+def worker_photo(request, profile_id: int):
+    """A worker's photo, to the worker and to staff whose scope includes them; to anyone else
+    the photo does not exist (404, so ids cannot be probed)."""
+    visible = WorkerProfile.objects.filter(pk=profile_id).exclude(photo="")
+    profile = visible.filter(user=request.user).first() or (
+        workers_visible_to(request.user).filter(pk=profile_id).exclude(photo="").first()
+    )
+    if profile is None:
+        raise Http404
+    response = FileResponse(profile.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+class WorkerRosterView(ActionRequiredMixin, AuditedExportMixin, SingleTableMixin, FilterView):
     required_action = Action.VIEW_WORKERS
     table_class = WorkerTable
     filterset_class = WorkerFilter
     template_name = "accounts/worker_roster.html"
     paginate_by = 50
     export_name = "workers"
-    export_formats = ("csv", "xlsx")
 
     def get_queryset(self):
         return worker_roster(viewer=self.request.user)
 
 
-class EnterpriseDirectoryView(ActionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class EnterpriseDirectoryView(
+    ActionRequiredMixin, AuditedExportMixin, SingleTableMixin, FilterView
+):
     required_action = Action.VIEW_ENTERPRISES
     table_class = EnterpriseTable
     filterset_class = EnterpriseFilter
     template_name = "accounts/enterprise_directory.html"
     paginate_by = 50
     export_name = "enterprises"
-    export_formats = ("csv", "xlsx")
 
     def get_queryset(self):
         return enterprise_directory(viewer=self.request.user)

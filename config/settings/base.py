@@ -131,12 +131,19 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
+# Worker photos are personal data: kept out of MEDIA_ROOT (which a front server may publish)
+# and served only through a view that checks who asks (accounts.views.worker_photo).
+PRIVATE_MEDIA_ROOT = BASE_DIR / "private_media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# A photo upload larger than this is refused by the form, not buffered in memory.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Django caps form fields, not files: the front server caps upload size (client_max_body_size,
+# docs/DEPLOYMENT.md); the photo form refuses anything over ANXUN_PHOTO_MAX_BYTES.
 
 # --- Cache (allauth's rate limits need one) -----------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

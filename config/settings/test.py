@@ -1,6 +1,21 @@
 """The fast suite: SQLite, eager Celery, messages kept in memory for assertions."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+from .base import STORAGES
+
+# Uploads from tests go to a scratch directory, never into the working tree.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="anxun-test-media-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="anxun-test-private-"))
+STORAGES = {
+    **STORAGES,
+    "private": {
+        **STORAGES["private"],
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    },
+}
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105

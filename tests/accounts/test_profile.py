@@ -25,8 +25,7 @@ def picture(size=(900, 1200), fmt="JPEG", name="me.jpg", exif_rotated=False) -> 
 
 
 @pytest.fixture
-def worker(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def worker(client):
     profile = WorkerProfileFactory()
     client.force_login(profile.user)
     return profile
@@ -111,3 +110,36 @@ def test_blank_name_is_refused(client, worker):
     assert response.status_code == 200
     assert "姓名" in " ".join(response.context["form"].errors["real_name"])
     assert WorkerProfile.objects.get(pk=worker.pk).real_name == worker.real_name
+
+
+def test_photo_is_served_only_to_the_worker_and_staff_in_scope(client, worker, settings):
+    from accounts import services
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    client.post(reverse("accounts:profile"), form_data(worker, photo=picture()))
+    worker.refresh_from_db()
+    assert str(worker.photo.path).startswith(str(settings.PRIVATE_MEDIA_ROOT))
+    url = reverse("accounts:worker_photo", args=[worker.pk])
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+
+    own_officer, other_officer = UserFactory(), UserFactory()
+    services.role_grant(
+        user=own_officer, role=Role.ENTERPRISE_ADMIN, actor=None, enterprise=worker.employer
+    )
+    services.role_grant(
+        user=other_officer, role=Role.ENTERPRISE_ADMIN, actor=None, enterprise=EnterpriseFactory()
+    )
+    for user, status in [
+        (own_officer, 200),
+        (other_officer, 404),
+        (WorkerProfileFactory().user, 404),
+    ]:
+        client.force_login(user)
+        assert client.get(url).status_code == status
+    client.logout()
+    assert client.get(url).status_code == 302
