@@ -1,8 +1,8 @@
 """allauth, fitted to Anxun: mainland mobile numbers, SMS through our outbox, mail through it too."""
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.models import OutboundMessage
@@ -49,7 +49,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return User.objects.filter(phone=number).first()
 
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs) -> None:
-        minutes = max(1, settings.ACCOUNT_LOGIN_BY_CODE_TIMEOUT // 60)
+        # allauth passes ``reauthentication`` only for login codes; otherwise it verifies a number.
+        seconds = (
+            account_settings.LOGIN_BY_CODE_TIMEOUT
+            if "reauthentication" in kwargs
+            else account_settings.PHONE_VERIFICATION_TIMEOUT
+        )
+        minutes = max(1, seconds // 60)
         text = _(
             "[Anxun] Your verification code is %(code)s, valid for %(minutes)d minutes. "
             "If you did not ask for it, ignore this message."

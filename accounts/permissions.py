@@ -8,7 +8,9 @@ Views ask ``may(user, Action.X)`` (or use ``ActionRequiredMixin``) and read rows
 from enum import StrEnum
 
 from django.contrib.auth.mixins import AccessMixin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from .models import District, Enterprise, Role, RoleAssignment, WorkerProfile
 
@@ -63,6 +65,13 @@ def user_roles(user) -> frozenset[str]:
     return cached
 
 
+def role_labels(user) -> list[str]:
+    """The user's roles, named for people, in a stable order (worker first)."""
+    held = user_roles(user)
+    labels = [str(_("Worker"))] if WORKER in held else []
+    return labels + [capfirst(role.label) for role in Role if role in held]
+
+
 def may(user, action: Action) -> bool:
     return bool(user_roles(user) & ACTIONS[action])
 
@@ -108,7 +117,8 @@ def workers_visible_to(user) -> QuerySet[WorkerProfile]:
     if Role.BUREAU_OFFICER in roles:
         return workers
     if district := officer_district(user):
-        return workers.filter(district=district)
+        # Those who live in the district and those who work for its enterprises.
+        return workers.filter(Q(district=district) | Q(employer__district=district))
     if enterprise := managed_enterprise(user):
         return workers.filter(employer=enterprise)
     return workers.none()

@@ -28,7 +28,7 @@ from .permissions import (
     managed_enterprise,
     may,
     officer_district,
-    user_roles,
+    role_labels,
     workers_visible_to,
 )
 from .selectors import enterprise_directory, worker_roster
@@ -72,7 +72,7 @@ def workbench(request):
         "accounts/workbench.html",
         {
             "profile": profile,
-            "roles": user_roles(request.user),
+            "role_labels": role_labels(request.user),
             "enterprise": managed_enterprise(request.user),
             "district": officer_district(request.user),
         },

@@ -9,6 +9,7 @@ import logging
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import OutboundMessage
@@ -78,7 +79,13 @@ def message_deliver(*, message_id: int) -> OutboundMessage:
     return message
 
 
-def message_mark_failed(*, message_id: int, error: str) -> None:
-    OutboundMessage.objects.filter(pk=message_id).exclude(
+def message_record_failure(*, message_id: int, error: str, final: bool) -> None:
+    """Count a failed attempt (the delivery's own transaction rolled back) and, on the last
+    one, give up: the message stays visible as failed."""
+    unsent = OutboundMessage.objects.filter(pk=message_id).exclude(
         status=OutboundMessage.Status.SENT
-    ).update(status=OutboundMessage.Status.FAILED, last_error=error[:2000])
+    )
+    changes = {"attempts": F("attempts") + 1, "last_error": error[:2000]}
+    if final:
+        changes["status"] = OutboundMessage.Status.FAILED
+    unsent.update(**changes)

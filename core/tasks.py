@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .notifications import message_deliver, message_mark_failed
+from .notifications import message_deliver, message_record_failure
 from .sms import SmsDeliveryError
 
 
@@ -10,7 +10,8 @@ def deliver_message(self, message_id: int) -> str:
     try:
         return message_deliver(message_id=message_id).status
     except (SmsDeliveryError, OSError) as error:
-        if self.request.retries >= self.max_retries:
-            message_mark_failed(message_id=message_id, error=str(error))
+        final = self.request.retries >= self.max_retries
+        message_record_failure(message_id=message_id, error=str(error), final=final)
+        if final:
             raise
         raise self.retry(exc=error) from error

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Role
+from accounts.permissions import Action, may
 from tests.factories import (
     PASSWORD,
     DistrictFactory,
@@ -154,18 +155,53 @@ def test_staff_without_worker_profile_cannot_edit_one(client, world):
     assert response["Location"] == reverse("accounts:workbench")
 
 
-def test_publicity_editor_cannot_publish_but_moderator_can(world):
-    editor = world["people"]["publicity_editor"]
-    moderator = world["people"]["publicity_moderator"]
-    from wagtail.models import Page
+def test_publicity_editor_drafts_on_the_home_page_but_only_the_moderator_publishes(world):
+    from cms.models import HomePage
 
-    root = Page.get_first_root_node()
-    assert not root.permissions_for_user(editor).can_publish()
-    assert not root.permissions_for_user(editor).can_publish_subpage()
-    home_like = root.get_children().first() or root
-    assert home_like.permissions_for_user(moderator).can_publish() or (
-        home_like.permissions_for_user(moderator).can_publish_subpage()
-    )
+    home = HomePage.objects.get()
+    editor = home.permissions_for_user(world["people"]["publicity_editor"])
+    moderator = home.permissions_for_user(world["people"]["publicity_moderator"])
+    assert editor.can_edit()
+    assert not editor.can_publish() and not editor.can_publish_subpage()
+    assert moderator.can_edit() and moderator.can_publish()
+    worker = home.permissions_for_user(world["people"]["worker"])
+    assert not worker.can_edit()
+
+
+# The whole policy, spelled out independently of accounts.permissions.ACTIONS.
+EXPECTED = {
+    Action.EDIT_OWN_PROFILE: {"worker"},
+    Action.VIEW_WORKERS: {"enterprise_admin", "district_officer", "bureau_officer"},
+    Action.VIEW_ENTERPRISES: {"district_officer", "bureau_officer"},
+    Action.EDIT_CMS: {"publicity_editor", "publicity_moderator"},
+    Action.PUBLISH_CMS: {"publicity_moderator"},
+    Action.CHECK_IN_CANDIDATES: {"center_staff", "examiner"},
+    Action.SCORE_PRACTICAL: {"examiner"},
+    Action.VIEW_CAMPAIGN: {"district_officer", "bureau_officer"},
+    Action.REVOKE_CERTIFICATES: {"bureau_officer"},
+    Action.GRANT_ROLES: {"bureau_officer"},
+}
+
+
+def test_the_policy_covers_every_action():
+    assert set(EXPECTED) == set(Action)
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_every_role_may_do_exactly_its_actions(world, action):
+    from django.contrib.auth.models import AnonymousUser
+
+    for role in ROLES:
+        user = world["people"][role] or AnonymousUser()
+        user = type(user).objects.get(pk=user.pk) if user.is_authenticated else user
+        assert may(user, action) == (role in EXPECTED[action]), (role, action)
+
+
+def test_district_officer_sees_workers_of_district_enterprises_who_live_elsewhere(client, world):
+    commuter = WorkerProfileFactory(employer=world["ours"], district=world["theirs"].district)
+    names = roster_names(client, world["people"]["district_officer"])
+    assert commuter.real_name in names
+    assert not names & {w.real_name for w in world["theirs_workers"]}
 
 
 def test_roster_query_count_does_not_grow_with_the_list(

@@ -55,6 +55,7 @@ def test_signup_creates_account_and_profile_then_verifies_phone_by_sms(
     assert profile.district == district
     assert sms_outbox[-1]["phone"] == "+8613911112222"
     assert "安训" in sms_outbox[-1]["text"]  # the SMS is in Chinese
+    assert "15分钟" in sms_outbox[-1]["text"]  # phone verification codes live 15 minutes
 
     response = client.post(reverse("account_verify_phone"), {"code": sent_code(sms_outbox)})
     assert response.status_code == 302
@@ -141,6 +142,7 @@ def test_login_by_sms_code(client, sms_outbox, django_capture_on_commit_callback
         response = client.post(reverse("account_request_login_code"), {"phone": "13955556666"})
     assert response.status_code == 302
     assert sms_outbox[-1]["phone"] == "+8613955556666"
+    assert "5分钟" in sms_outbox[-1]["text"] and "15分钟" not in sms_outbox[-1]["text"]
     response = client.post(reverse("account_confirm_login_code"), {"code": sent_code(sms_outbox)})
     assert response.status_code == 302
     assert client.session["_auth_user_id"]

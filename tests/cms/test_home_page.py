@@ -108,3 +108,11 @@ def test_demo_logins_work(client, demo):
         response = client.post(reverse("account_login"), {"login": phone, "password": "Anxun@2026"})
         assert response.status_code == 302, phone
         assert client.get(reverse("accounts:workbench")).status_code == 200
+
+
+def test_large_text_chosen_before_login_stays_after_login(client, demo):
+    client.post(reverse("accounts:text_size_toggle"), {"next": "/"})
+    client.post(reverse("account_login"), {"login": "13800000001", "password": "Anxun@2026"})
+    assert 'class="text-large"' in client.get(reverse("accounts:workbench")).content.decode()
+    client.post(reverse("accounts:text_size_toggle"), {"next": "/"})
+    assert 'class="text-large"' not in client.get(reverse("accounts:workbench")).content.decode()

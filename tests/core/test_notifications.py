@@ -1,7 +1,7 @@
 import pytest
 
 from core.models import OutboundMessage
-from core.notifications import REDACTED, message_deliver, message_send
+from core.notifications import REDACTED, message_send
 from core.sms import SmsDeliveryError
 from core.tasks import deliver_message
 
@@ -64,16 +64,43 @@ def test_email_goes_through_django_mail(mailoutbox, django_capture_on_commit_cal
     assert mailoutbox[0].alternatives[0][0] == "<p>正文</p>"
 
 
-def test_gateway_failure_is_retried_then_marked_failed(settings, monkeypatch):
+@pytest.fixture
+def retries_run_eagerly(monkeypatch):
+    """Let eager retries play out instead of raising at the first one."""
+    monkeypatch.setitem(deliver_message.app.conf, "task_eager_propagates", False)
+
+
+@pytest.mark.usefixtures("retries_run_eagerly")
+def test_gateway_failures_are_retried_and_counted_until_it_works(sms_outbox, monkeypatch):
+    from core.sms import LocmemSmsSender
+
+    real_send, failures = LocmemSmsSender.send, []
+
+    def flaky(self, *, phone, text):
+        if len(failures) < 2:
+            failures.append(phone)
+            raise SmsDeliveryError("gateway busy")
+        real_send(self, phone=phone, text=text)
+
+    monkeypatch.setattr(LocmemSmsSender, "send", flaky)
+    message = OutboundMessage.objects.create(channel="sms", recipient="+86138", body="重试")
+    # Eagerly, Celery runs each retry at once instead of after its countdown.
+    assert deliver_message.apply(args=[message.pk]).state == "SUCCESS"
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.SENT
+    assert message.attempts == 3
+    assert sms_outbox == [{"phone": "+86138", "text": "重试"}]
+
+
+@pytest.mark.usefixtures("retries_run_eagerly")
+def test_a_gateway_that_never_answers_leaves_the_message_failed(monkeypatch):
     def refuse(self, *, phone, text):
         raise SmsDeliveryError("gateway down")
 
     monkeypatch.setattr("core.sms.LocmemSmsSender.send", refuse)
     message = OutboundMessage.objects.create(channel="sms", recipient="+86138", body="x")
-    with pytest.raises(SmsDeliveryError):
-        deliver_message.apply(args=[message.pk], throw=True, retries=deliver_message.max_retries)
+    assert deliver_message.apply(args=[message.pk]).state == "FAILURE"
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.FAILED
+    assert message.attempts == deliver_message.max_retries + 1
     assert "gateway down" in message.last_error
-    with pytest.raises(SmsDeliveryError):
-        message_deliver(message_id=message.pk)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 import pytest
 from django.db import transaction
@@ -37,14 +38,25 @@ def test_message_round_trips_through_redis_to_the_worker(celery_worker, sms_file
     assert celery_worker.pid != os.getpid()
 
 
+def received(log_path) -> int:
+    """How many delivery tasks the worker has taken from the broker so far."""
+    return len(
+        re.findall(r"Task core\.tasks\.deliver_message\[[^\]]+\] received", log_path.read_text())
+    )
+
+
 def test_a_rolled_back_transaction_enqueues_nothing(celery_worker, sms_file):
+    log = celery_worker.log_path
+    before = received(log)
     with pytest.raises(RuntimeError), transaction.atomic():
         message_send(channel="sms", recipient="+8613800003333", body="不该发送")
         raise RuntimeError("the action failed")
     assert not OutboundMessage.objects.filter(recipient="+8613800003333").exists()
-    # Give a wrongly enqueued task time to show itself, then check nothing was sent.
-    probe = message_send(channel="sms", recipient="+8613800003334", body="探针")
+    # A probe sent afterwards is delivered; the worker received nothing else in between.
+    with transaction.atomic():
+        probe = message_send(channel="sms", recipient="+8613800003334", body="探针")
     wait_for(lambda: status_of(probe) == OutboundMessage.Status.SENT, message="the probe")
+    assert received(log) - before == 1
     assert sms_lines(sms_file, "+8613800003333") == []
 
 
