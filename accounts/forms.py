@@ -4,6 +4,7 @@ from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -12,6 +13,62 @@ from . import services
 from .models import District, Enterprise, Industry, WorkerProfile
 from .photos import photo_prepare
 from .validators import normalize_id_number, normalize_real_name, normalize_uscc
+
+
+class EnterpriseSearchInput(forms.TextInput):
+    """A text box that suggests registered enterprises as you type (static/js/anxun.js fetches
+    them); the page never lists every enterprise, however many there are."""
+
+    template_name = "django/forms/widgets/enterprise_search.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {
+                "list": "enterprise-options",
+                "autocomplete": "off",
+                "data-enterprise-search": reverse_lazy("accounts:enterprise_search"),
+                "placeholder": _("Type the name or the unified social credit code"),
+                **(attrs or {}),
+            }
+        )
+
+
+class EnterpriseField(forms.CharField):
+    """An employer typed by exact name or credit code, resolved to the registered enterprise."""
+
+    widget = EnterpriseSearchInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 128)
+        kwargs.setdefault(
+            "help_text", _("Leave empty if your employer is not listed or you are self-employed.")
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            value = Enterprise.objects.filter(pk=value).first()
+        return value.name if isinstance(value, Enterprise) else value
+
+    def clean(self, value) -> Enterprise | None:
+        text = " ".join((super().clean(value) or "").split())
+        if not text:
+            return None
+        try:
+            enterprise = Enterprise.objects.filter(uscc=normalize_uscc(text)).first()
+        except ValidationError:
+            matches = list(Enterprise.objects.filter(name=text)[:2])
+            enterprise = matches[0] if len(matches) == 1 else None
+        if enterprise is None:
+            raise ValidationError(
+                _(
+                    "No registered enterprise has this name or credit code. Pick one of the "
+                    "suggestions, or leave the field empty."
+                ),
+                code="unknown_enterprise",
+            )
+        return enterprise
 
 
 class DomainErrorFormMixin:
@@ -68,12 +125,7 @@ class WorkerSignupForm(DomainErrorFormMixin, RealNameFieldsMixin, SignupForm):
         queryset=District.objects.filter(parent__isnull=False),
         empty_label=_("Choose your district"),
     )
-    employer = forms.ModelChoiceField(
-        label=_("Employer"),
-        queryset=Enterprise.objects.order_by("name"),
-        required=False,
-        empty_label=_("Not listed / self-employed"),
-    )
+    employer = EnterpriseField(label=_("Employer"))
 
     field_order = [
         "real_name",
@@ -110,6 +162,8 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
+    employer = EnterpriseField(label=_("Employer"))
+
     class Meta:
         model = WorkerProfile
         fields = ["real_name", "district", "employer", "industry"]
@@ -120,7 +174,6 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = District.objects.filter(parent__isnull=False)
-        self.fields["employer"].queryset = Enterprise.objects.order_by("name")
         self.fields["industry"].queryset = Industry.objects.all()
 
     def clean_real_name(self) -> str:

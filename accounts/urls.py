@@ -10,5 +10,6 @@ urlpatterns = [
     path("workers/<int:profile_id>/photo/", views.worker_photo, name="worker_photo"),
     path("workers/", views.WorkerRosterView.as_view(), name="worker_roster"),
     path("enterprises/", views.EnterpriseDirectoryView.as_view(), name="enterprise_directory"),
+    path("enterprises/search.json", views.enterprise_search, name="enterprise_search"),
     path("preferences/text-size/", views.text_size_toggle, name="text_size_toggle"),
 ]

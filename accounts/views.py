@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -31,7 +31,7 @@ from .permissions import (
     role_labels,
     workers_visible_to,
 )
-from .selectors import enterprise_directory, worker_roster
+from .selectors import enterprise_directory, enterprise_suggestions, worker_roster
 from .tables import EnterpriseTable, WorkerTable
 
 
@@ -90,6 +90,22 @@ def profile_edit(request):
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "profile": profile})
+
+
+@require_GET
+def enterprise_search(request):
+    """Suggestions for the employer box: at most 10 registered enterprises matching the text."""
+    text = " ".join(request.GET.get("q", "").split())
+    matches = enterprise_suggestions(text=text) if len(text) >= 2 else []
+    response = JsonResponse(
+        {
+            "results": [
+                {"name": e.name, "uscc": e.uscc, "district": e.district.name} for e in matches
+            ]
+        }
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 @login_required

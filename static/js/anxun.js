@@ -10,3 +10,32 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Employer boxes: suggest registered enterprises while typing (the server lists at most 10).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-enterprise-search]").forEach((input) => {
+    const options = document.getElementById(input.getAttribute("list"));
+    let timer = null;
+    let last = "";
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const text = input.value.trim();
+        if (text.length < 2 || text === last) return;
+        last = text;
+        const url = `${input.dataset.enterpriseSearch}?q=${encodeURIComponent(text)}`;
+        const response = await fetch(url, { headers: { Accept: "application/json" } });
+        if (!response.ok) return;
+        const { results } = await response.json();
+        options.replaceChildren(
+          ...results.map((item) => {
+            const option = document.createElement("option");
+            option.value = item.name;
+            option.label = `${item.district} · ${item.uscc}`;
+            return option;
+          }),
+        );
+      }, 200);
+    });
+  });
+});

@@ -35,7 +35,7 @@ def form_data(profile, **extra):
     data = {
         "real_name": profile.real_name,
         "district": profile.district_id,
-        "employer": profile.employer_id or "",
+        "employer": profile.employer.name if profile.employer else "",
         "industry": "",
     }
     data.update(extra)
@@ -96,7 +96,7 @@ def test_profile_change_is_saved_and_id_number_cannot_be_changed(client, worker)
     new_employer = EnterpriseFactory()
     response = client.post(
         reverse("accounts:profile"),
-        form_data(worker, real_name="王新名", employer=new_employer.pk, id_number="X"),
+        form_data(worker, real_name="王新名", employer=new_employer.uscc, id_number="X"),
     )
     assert response.status_code == 302
     fresh = WorkerProfile.objects.get(pk=worker.pk)
@@ -143,3 +143,10 @@ def test_photo_is_served_only_to_the_worker_and_staff_in_scope(client, worker, s
         assert client.get(url).status_code == status
     client.logout()
     assert client.get(url).status_code == 302
+
+
+def test_an_unknown_employer_is_refused_and_nothing_changes(client, worker):
+    response = client.post(reverse("accounts:profile"), form_data(worker, employer="不存在的公司"))
+    assert response.status_code == 200
+    assert "没有" in " ".join(response.context["form"].errors["employer"])
+    assert WorkerProfile.objects.get(pk=worker.pk).employer == worker.employer

@@ -265,3 +265,40 @@ def test_password_reset_page_tells_phone_only_users_what_to_do(client):
     html = client.get(reverse("account_reset_password")).content.decode()
     assert reverse("account_request_login_code") in html
     assert "短信验证码" in html
+
+
+def test_employer_suggestions_are_bounded_and_match_name_or_code(
+    client, district, django_assert_max_num_queries
+):
+    from tests.factories import EnterpriseFactory
+
+    target = EnterpriseFactory(name="杭州之江安全设备有限公司")
+    for n in range(15):
+        EnterpriseFactory(name=f"杭州之江配套{'甲乙丙丁戊己庚辛壬癸子丑寅卯辰'[n]}厂")
+    url = reverse("accounts:enterprise_search")
+    with django_assert_max_num_queries(1):
+        results = client.get(url, {"q": "之江"}).json()["results"]
+    assert len(results) == 10
+    assert client.get(url, {"q": target.uscc[:12]}).json()["results"][0]["name"] == target.name
+    assert client.get(url, {"q": "杭"}).json()["results"] == []  # too short to search
+
+
+def test_signup_page_does_not_list_every_enterprise(client, district):
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory(name="杭州不应出现在页面里的企业有限公司")
+    html = client.get(reverse("account_signup")).content.decode()
+    assert "杭州不应出现在页面里的企业有限公司" not in html
+    assert 'list="enterprise-options"' in html
+
+
+def test_signup_with_employer_by_name(client, district, django_capture_on_commit_callbacks):
+    from tests.factories import EnterpriseFactory
+
+    employer = EnterpriseFactory(name="杭州钱江安全科技有限公司")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"), signup_data(district, employer=" 杭州钱江安全科技有限公司 ")
+        )
+    assert response.status_code == 302
+    assert WorkerProfile.objects.get().employer == employer

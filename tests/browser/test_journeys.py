@@ -28,7 +28,12 @@ def test_worker_signs_up_verifies_phone_and_logs_in(page, sms_outbox, shot):
     page.get_by_role("link", name="实名注册").click()
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
     fill_signup(page, id_number=make_id_number(777))
-    page.locator("select[name=employer]").select_option(label=employer.name)
+    employer_box = page.locator("input[name=employer]")
+    employer_box.press_sequentially("西湖安全", delay=50)
+    suggestion = page.locator("#enterprise-options option")
+    expect(suggestion).to_have_count(1)
+    assert suggestion.get_attribute("value") == employer.name
+    employer_box.fill(employer.name)
     shot(page, "signup-filled")
     page.get_by_role("button", name="注册").click()
 
