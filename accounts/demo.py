@@ -35,6 +35,35 @@ ENTERPRISES = [
     ("淳安千岛湖旅游客运有限公司", "330127", "G", 260, False, "淳安县千岛湖镇新安东路 2 号"),
 ]
 
+# One login per staff role: label, mobile number, e-mail, given name, role.
+STAFF = [
+    (
+        _("Enterprise safety officer"),
+        "+8613800000002",
+        "officer@anxun.demo",
+        "李安",
+        Role.ENTERPRISE_ADMIN,
+    ),
+    (_("Exam-centre staff"), "+8613800000003", "centre@anxun.demo", "王考点", Role.CENTER_STAFF),
+    (_("Examiner"), "+8613800000004", "examiner@anxun.demo", "赵考评", Role.EXAMINER),
+    (_("Publicity editor"), "+8613800000005", "editor@anxun.demo", "陈宣", Role.PUBLICITY_EDITOR),
+    (
+        _("Publicity moderator"),
+        "+8613800000006",
+        "moderator@anxun.demo",
+        "周审",
+        Role.PUBLICITY_MODERATOR,
+    ),
+    (
+        _("District officer (Xihu)"),
+        "+8613800000007",
+        "xihu@anxun.demo",
+        "孙区",
+        Role.DISTRICT_OFFICER,
+    ),
+    (_("Bureau officer"), "+8613800000008", "bureau@anxun.demo", "钱局", Role.BUREAU_OFFICER),
+]
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = [
     "伟",
@@ -180,43 +209,9 @@ def seed(*, stdout):
         id_number=demo_id_number(date(1986, 5, 17), 31),
         enterprise=chemical,
     )
-    staff = [
-        (_("Worker"), worker, None),
-        (
-            _("Enterprise safety officer"),
-            _user(phone="+8613800000002", email="officer@anxun.demo", first_name="李安"),
-            Role.ENTERPRISE_ADMIN,
-        ),
-        (
-            _("Exam-centre staff"),
-            _user(phone="+8613800000003", email="centre@anxun.demo", first_name="王考点"),
-            Role.CENTER_STAFF,
-        ),
-        (
-            _("Examiner"),
-            _user(phone="+8613800000004", email="examiner@anxun.demo", first_name="赵考评"),
-            Role.EXAMINER,
-        ),
-        (
-            _("Publicity editor"),
-            _user(phone="+8613800000005", email="editor@anxun.demo", first_name="陈宣"),
-            Role.PUBLICITY_EDITOR,
-        ),
-        (
-            _("Publicity moderator"),
-            _user(phone="+8613800000006", email="moderator@anxun.demo", first_name="周审"),
-            Role.PUBLICITY_MODERATOR,
-        ),
-        (
-            _("District officer (Xihu)"),
-            _user(phone="+8613800000007", email="xihu@anxun.demo", first_name="孙区"),
-            Role.DISTRICT_OFFICER,
-        ),
-        (
-            _("Bureau officer"),
-            _user(phone="+8613800000008", email="bureau@anxun.demo", first_name="钱局"),
-            Role.BUREAU_OFFICER,
-        ),
+    staff = [(_("Worker"), worker, None)] + [
+        (label, _user(phone=phone, email=email, first_name=name), role)
+        for label, phone, email, name, role in STAFF
     ]
     for _label, user, role in staff:
         if role is None:

@@ -25,9 +25,10 @@ class Command(BaseCommand):
                 logins.extend(demo.seed(stdout=self.stdout) or [])
         if logins:
             self.stdout.write("\nDemo logins (演示账号) — http://127.0.0.1:8000/accounts/login/")
-            width = max(len(str(role)) for role, _login, _password in logins)
+            width = max(_display_width(str(role)) for role, _login, _password in logins)
             for role, login, password in logins:
-                self.stdout.write(f"  {role!s:<{width}}  {login:<24}  {password}")
+                padding = " " * (width - _display_width(str(role)))
+                self.stdout.write(f"  {role}{padding}  {login:<14}  {password}")
 
 
 def _display_width(text: str) -> int:
