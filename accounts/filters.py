@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +42,10 @@ class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
     district = _district_filter()
     industry = _industry_filter()
-    uses_hazardous_chemicals = django_filters.BooleanFilter(label=_("Uses hazardous chemicals"))
+    uses_hazardous_chemicals = django_filters.BooleanFilter(
+        label=_("Uses hazardous chemicals"),
+        widget=forms.Select(choices=[("", ALL), ("true", _("Yes")), ("false", _("No"))]),
+    )
 
     class Meta:
         model = Enterprise

@@ -225,3 +225,19 @@ def test_login_page_accepts_each_role(client, world):
             reverse("account_login"), {"login": user.phone[3:], "password": PASSWORD}
         )
         assert response.status_code == 302, role
+
+
+def test_directory_filters_by_hazardous_chemicals(client, world):
+    world["ours"].uses_hazardous_chemicals = True
+    world["ours"].save()
+    client.force_login(world["people"]["bureau_officer"])
+    url = reverse("accounts:enterprise_directory")
+
+    def names(**params):
+        table = client.get(url, params).context["table"]
+        return {row.record.name for row in table.page.object_list}
+
+    assert names(uses_hazardous_chemicals="true") == {world["ours"].name}
+    assert names(uses_hazardous_chemicals="false") == {world["theirs"].name}
+    assert names() == {world["ours"].name, world["theirs"].name}
+    assert "全部" in client.get(url).content.decode()
