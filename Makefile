@@ -7,8 +7,9 @@ MANAGE := $(PY) manage.py
 PYTEST := $(PY) -m pytest
 REPORTS := test-results
 
-# System packages: gettext (compile translations), a CJK font (certificates), Chromium (browser tests).
-SYSTEM_PACKAGES := gettext fonts-wqy-microhei chromium chromium-driver
+# System packages: gettext (translations), a CJK font (posters, certificates), Chromium (browser
+# tests), poppler-utils (tests rasterise generated PDFs to decode their QR codes).
+SYSTEM_PACKAGES := gettext fonts-wqy-microhei chromium chromium-driver poppler-utils
 
 .PHONY: run test lint test-fast test-integration test-browser messages makemessages sysdeps \
         services-check demo clean

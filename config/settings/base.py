@@ -213,6 +213,13 @@ ANXUN_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 ANXUN_PHOTO_MIN_SIZE = (200, 250)
 ANXUN_PHOTO_MAX_PIXELS = 40_000_000
 ANXUN_PHOTO_STORED_SIZE = (600, 800)
+# CJK fonts for everything drawn with Pillow/reportlab (posters, certificates): the first path
+# that exists and can draw Chinese wins. TrueType outlines (not CFF) so reportlab can embed them.
+ANXUN_CJK_FONT_PATHS = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+]
 # Certificate signing keys (issue: certificates); production reads them from the environment.
 ANXUN_SIGNING_KEYS = ""
 
