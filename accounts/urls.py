@@ -12,4 +12,5 @@ urlpatterns = [
     path("enterprises/", views.EnterpriseDirectoryView.as_view(), name="enterprise_directory"),
     path("enterprises/search.json", views.enterprise_search, name="enterprise_search"),
     path("preferences/text-size/", views.text_size_toggle, name="text_size_toggle"),
+    path("preferences/language/", views.language_set, name="language_set"),
 ]

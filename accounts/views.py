@@ -1,6 +1,7 @@
 """Account pages. Views check permission and input, call one service, render or redirect."""
 
 from allauth.account.views import SignupView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -149,6 +151,31 @@ class EnterpriseDirectoryView(
         return enterprise_directory(viewer=self.request.user)
 
 
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return "/"
+    return target
+
+
+@csrf_exempt  # a visitor's own display preference: nothing to forge, and cached pages carry no token
+@require_POST
+def language_set(request):
+    """Switch the interface language (kept in Django's language cookie)."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@csrf_exempt  # see language_set
 @require_POST
 def text_size_toggle(request):
     """Large-text mode (适老化): kept in a cookie, and on the account when logged in."""
@@ -156,10 +183,7 @@ def text_size_toggle(request):
     if request.user.is_authenticated:
         request.user.large_text = enable
         request.user.save(update_fields=["large_text"])
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    response = HttpResponseRedirect(target)
+    response = HttpResponseRedirect(_safe_next(request))
     response.set_cookie(
         LARGE_TEXT_COOKIE,
         "large" if enable else "normal",

@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
@@ -29,8 +30,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/signup/", account_views.WorkerSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("accounts.urls")),
+    path("", include("cms.urls")),
+    path("sitemap.xml", sitemap),
 ]
 
 if settings.DEBUG:

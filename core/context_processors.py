@@ -15,8 +15,10 @@ def large_text_enabled(request) -> bool:
 
 def ui(request):
     from accounts.navigation import navigation_for
+    from cms.selectors import site_sections
 
     return {
+        "site_sections": site_sections,
         "large_text": large_text_enabled(request),
         "nav_items": navigation_for(request.user) if hasattr(request, "user") else [],
         "site_name": settings.WAGTAIL_SITE_NAME,

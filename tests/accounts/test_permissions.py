@@ -209,7 +209,7 @@ def test_roster_query_count_does_not_grow_with_the_list(
 ):
     officer = world["people"]["bureau_officer"]
     client.force_login(officer)
-    with django_assert_max_num_queries(14) as few:
+    with django_assert_max_num_queries(20) as few:
         client.get(ROSTER)
     for _ in range(30):
         WorkerProfileFactory(employer=world["ours"])

@@ -24,12 +24,12 @@ def test_home_page_is_chinese_by_default_even_for_an_english_browser(client, dem
 
 
 def test_language_switch_to_english_and_back(client, demo):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.post(reverse("accounts:language_set"), {"language": "en", "next": "/"})
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="en"' in html
     assert "Register with your real name" in html
-    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    client.post(reverse("accounts:language_set"), {"language": "zh-hans", "next": "/"})
     assert "实名注册" in client.get("/").content.decode()
 
 

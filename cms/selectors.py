@@ -1,0 +1,176 @@
+"""Reads for the outreach site: bounded, paginated, with their related rows fetched up front, so
+a page's query count does not grow with the number of children it lists."""
+
+from django.core.cache import cache
+from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.models import Collection
+
+from accounts.models import District, Enterprise, Industry, WorkerProfile
+
+from .models import (
+    ArticlePage,
+    CampaignPage,
+    CasePage,
+    EventPage,
+    Topic,
+    paginate,
+)
+
+COUNTERS_CACHE_KEY = "cms:campaign-counters"
+COUNTERS_TTL = 300
+SECTIONS_CACHE_KEY = "cms:site-sections"
+
+
+def campaign_counters() -> dict:
+    """Campaign figures for the home page, cached: counting a million rows per visit is not on.
+
+    Registered workers and enterprises are live figures today; trained, examined and certified
+    join when the training, exam and certificate summaries exist (see docs/ROADMAP in issues).
+    """
+    figures = cache.get(COUNTERS_CACHE_KEY)
+    if figures is None:
+        figures = {
+            "registered": WorkerProfile.objects.count(),
+            "enterprises": Enterprise.objects.count(),
+        }
+        cache.set(COUNTERS_CACHE_KEY, figures, COUNTERS_TTL)
+    return figures
+
+
+def site_sections() -> list[dict]:
+    """The public sections for the main navigation (home's children shown in menus), cached and
+    refreshed when a page is published (cms.signals)."""
+    sections = cache.get(SECTIONS_CACHE_KEY)
+    if sections is None:
+        from wagtail.models import Site
+
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        pages = site.root_page.get_children().live().in_menu() if site else []
+        sections = [{"title": page.title, "url": page.url} for page in pages]
+        cache.set(SECTIONS_CACHE_KEY, sections, 3600)
+    return sections
+
+
+def home_sections(*, home) -> dict:
+    from django.conf import settings
+
+    now = timezone.now()
+    today = timezone.localdate()
+    counters = campaign_counters()
+    target = settings.ANXUN_CAMPAIGN_TARGET
+    return {
+        "campaigns": list(
+            CampaignPage.objects.live()
+            .filter(end_date__gte=today)
+            .select_related("cover")
+            .order_by("start_date")[:3]
+        ),
+        "events": list(
+            EventPage.objects.live()
+            .filter(ends_at__gte=now)
+            .select_related("district", "cover")
+            .order_by("starts_at")[:4]
+        ),
+        "articles": list(
+            ArticlePage.objects.live().select_related("cover", "topic").order_by("-date", "-pk")[:6]
+        ),
+        "sections": list(home.get_children().live().in_menu().specific()),
+        "counters": counters,
+        "target": target,
+        "registered_percent": min(100, round(100 * counters["registered"] / target, 2)),
+    }
+
+
+def article_listing(*, section, request) -> dict:
+    articles = (
+        ArticlePage.objects.child_of(section)
+        .live()
+        .select_related("cover", "topic")
+        .prefetch_related("tagged_items__tag")
+        .order_by("-date", "-pk")
+    )
+    tag, topic = request.GET.get("tag", "").strip(), request.GET.get("topic", "").strip()
+    if tag:
+        articles = articles.filter(tags__name=tag)
+    if topic:
+        articles = articles.filter(topic__slug=topic)
+    return {
+        "articles": paginate(request, articles),
+        "topics": Topic.objects.all(),
+        "selected_tag": tag,
+        "selected_topic": topic,
+    }
+
+
+def event_listing(*, index_page, request) -> dict:
+    events = (
+        EventPage.objects.child_of(index_page)
+        .live()
+        .select_related("district", "cover", "campaign")
+    )
+    when = request.GET.get("when", "upcoming")
+    now = timezone.now()
+    if when == "past":
+        events = events.filter(ends_at__lt=now).order_by("-starts_at")
+    else:
+        events = events.filter(ends_at__gte=now).order_by("starts_at")
+    kind, audience = request.GET.get("kind", ""), request.GET.get("audience", "")
+    if kind in EventPage.Kind.values:
+        events = events.filter(kind=kind)
+    if audience:
+        events = events.filter(audience=audience)
+    return {
+        "events": paginate(request, events),
+        "when": "past" if when == "past" else "upcoming",
+        "kinds": EventPage.Kind.choices,
+        "selected_kind": kind,
+        "selected_audience": audience,
+    }
+
+
+def case_listing(*, index_page, request) -> dict:
+    cases = (
+        CasePage.objects.child_of(index_page)
+        .live()
+        .select_related("industry", "district", "cover")
+        .order_by("-decided_on", "-pk")
+    )
+    industry, district, year = (
+        request.GET.get("industry", ""),
+        request.GET.get("district", ""),
+        request.GET.get("year", ""),
+    )
+    if industry:
+        cases = cases.filter(industry__code=industry)
+    if district.isdigit():
+        cases = cases.filter(district_id=int(district))
+    if year.isdigit():
+        cases = cases.filter(decided_on__year=int(year))
+    return {
+        "cases": paginate(request, cases),
+        "industries": Industry.objects.all(),
+        "districts": District.objects.filter(parent__isnull=False),
+        "years": [
+            d.year
+            for d in CasePage.objects.child_of(index_page)
+            .live()
+            .dates("decided_on", "year", "DESC")
+        ],
+        "selected": {"industry": industry, "district": district, "year": year},
+    }
+
+
+def document_listing(*, request) -> dict:
+    documents = get_document_model().objects.select_related("collection").order_by("-created_at")
+    query, collection = request.GET.get("q", "").strip(), request.GET.get("collection", "")
+    if query:
+        documents = documents.filter(title__icontains=query)
+    if collection.isdigit():
+        documents = documents.filter(collection_id=int(collection))
+    return {
+        "documents": paginate(request, documents, per_page=20),
+        "collections": Collection.objects.filter(depth__gt=1).order_by("path"),
+        "query": query,
+        "selected_collection": collection,
+    }
