@@ -30,7 +30,13 @@ def section(title="安全科普", slug="science") -> ArticleIndexPage:
     return existing or publish(home(), ArticleIndexPage(title=title, slug=slug, show_in_menus=True))
 
 
-def article(parent=None, *, title="森林消防日里的防火知识", text="森林消防日提醒大家注意用火安全。", **fields):
+def article(
+    parent=None,
+    *,
+    title="森林消防日里的防火知识",
+    text="森林消防日提醒大家注意用火安全。",
+    **fields,
+):
     parent = parent or section()
     body = [("paragraph", f"<p>{text}</p>")]
     return publish(parent, ArticlePage(title=title, intro=text[:60], body=body, **fields))
@@ -53,7 +59,9 @@ def campaign(*, title="2026年安全生产月", start=None, end=None, **fields) 
     )
 
 
-def event(*, title="有限空间作业安全讲座", capacity=3, starts_in=timedelta(days=7), **fields) -> EventPage:
+def event(
+    *, title="有限空间作业安全讲座", capacity=3, starts_in=timedelta(days=7), **fields
+) -> EventPage:
     index = EventIndexPage.objects.first() or publish(
         home(), EventIndexPage(title="宣传活动", slug="events")
     )

@@ -32,7 +32,9 @@ def test_registration_is_saved_and_confirmed(client):
 
 def test_editor_questions_are_asked_and_stored(client):
     event = builders.event(capacity=10)
-    EventFormField.objects.create(page=event, label="所在单位", field_type="singleline", required=True)
+    EventFormField.objects.create(
+        page=event, label="所在单位", field_type="singleline", required=True
+    )
     page = client.get(event.url).content.decode()
     assert "所在单位" in page
     response = register(client, event)
