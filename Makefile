@@ -18,6 +18,7 @@ SYSTEM_PACKAGES := gettext fonts-wqy-microhei chromium chromium-driver poppler-u
 run: $(VENV)/.installed sysdeps messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
+	$(MANAGE) configure_site
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
 	$(MANAGE) runserver 127.0.0.1:8000
 
