@@ -15,20 +15,24 @@ def test_chinese_runs_become_bigrams_and_other_words_stay():
 class TestSiteSearch:
     @pytest.fixture
     def pages(self):
-        inside = builders.article(title="开展3·19森林消防日宣传活动", text="各地开展森林消防日宣传。")
+        inside = builders.article(
+            title="开展3·19森林消防日宣传活动", text="各地开展森林消防日宣传。"
+        )
         other = builders.article(title="有限空间作业指引", text="先通风、再检测、后作业。")
         return inside, other
 
     def test_a_chinese_word_inside_a_longer_word_is_found(self, client, pages):
-        inside, other = pages
+        inside, _other = pages
         response = client.get("/search/", {"q": "消防"})
         results = [p.pk for _, group in response.context["groups"] for p in group]
         assert results == [inside.pk]
         assert "开展3·19森林消防日宣传活动" in response.content.decode()
 
     def test_multi_word_queries_need_every_word(self, client, pages):
-        inside, other = pages
-        found = lambda q: [p.pk for _, g in client.get("/search/", {"q": q}).context["groups"] for p in g]  # noqa: E731
+        _inside, other = pages
+        found = lambda q: [
+            p.pk for _, g in client.get("/search/", {"q": q}).context["groups"] for p in g
+        ]  # noqa: E731
         assert found("通风 检测") == [other.pk]
         assert found("通风 消防") == []
 

@@ -42,7 +42,9 @@ def test_sitemap_lists_live_pages_only(client):
 
 
 def test_pages_carry_description_canonical_and_open_graph(client):
-    article = builders.article(title="有限空间作业“七不准”", text="有限空间作业必须先通风、再检测、后作业。")
+    article = builders.article(
+        title="有限空间作业“七不准”", text="有限空间作业必须先通风、再检测、后作业。"
+    )
     html = client.get(article.url).content.decode()
     assert f'<link rel="canonical" href="{article.full_url}">' in html
     assert '<meta property="og:title" content="有限空间作业“七不准”">' in html
@@ -160,9 +162,7 @@ def test_page_type_rules_keep_the_tree_sane():
 def test_campaign_and_event_dates_are_checked():
     from django.core.exceptions import ValidationError
 
-    campaign = CampaignPage(
-        title="x", start_date=builders.a_date(0), end_date=builders.a_date(5)
-    )
+    campaign = CampaignPage(title="x", start_date=builders.a_date(0), end_date=builders.a_date(5))
     with pytest.raises(ValidationError):
         campaign.clean()
     event = builders.event()

@@ -30,7 +30,9 @@ def test_simultaneous_registrations_never_exceed_capacity():
     def register(n: int):
         try:
             barrier.wait(timeout=10)
-            html = Client().post(url, {"name": "李晓梅", "phone": f"1391111{n:04d}", "attendees": "1"})
+            html = Client().post(
+                url, {"name": "李晓梅", "phone": f"1391111{n:04d}", "attendees": "1"}
+            )
             outcome = "ok" if "报名成功" in html.content.decode() else "refused"
         except Exception as error:  # noqa: BLE001  (a crash is what we look for)
             outcome = f"crash: {error!r}"
