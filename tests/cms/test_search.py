@@ -30,9 +30,10 @@ class TestSiteSearch:
 
     def test_multi_word_queries_need_every_word(self, client, pages):
         _inside, other = pages
-        found = lambda q: [
-            p.pk for _, g in client.get("/search/", {"q": q}).context["groups"] for p in g
-        ]  # noqa: E731
+
+        def found(q):
+            return [p.pk for _, g in client.get("/search/", {"q": q}).context["groups"] for p in g]
+
         assert found("通风 检测") == [other.pk]
         assert found("通风 消防") == []
 
