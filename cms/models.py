@@ -455,6 +455,17 @@ class EventPage(AbstractForm, BasePage):
     def get_submission_class(self):
         return EventRegistration
 
+    def get_data_fields(self):
+        """Columns of the registrations list and its CSV/XLSX export in the Wagtail admin."""
+        submitted, *questions = super().get_data_fields()
+        return [
+            submitted,
+            ("name", _("name")),
+            ("phone", _("mobile number")),
+            ("attendees", _("people")),
+            *questions,
+        ]
+
     def get_form_class(self):
         from .forms import registration_form_class
 
