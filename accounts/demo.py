@@ -4,11 +4,13 @@ Identity numbers and credit codes are generated with valid check digits (python-
 belong to nobody. Everything is keyed by natural keys, so running the seed again changes nothing.
 """
 
+import functools
 import random
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 
@@ -124,6 +126,12 @@ def demo_id_number(birth: date, sequence: int) -> str:
     raise ValueError(f"no demo birthplace code is valid for {birth}")
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # One hash for every demo account: hashing 70 passwords one by one took most of the seed.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(*, phone: str, email: str = "", first_name: str = "", superuser: bool = False) -> User:
     user = User.objects.filter(phone=phone).first()
     if user is None:
@@ -136,7 +144,7 @@ def _user(*, phone: str, email: str = "", first_name: str = "", superuser: bool 
             is_staff=superuser,
             is_superuser=superuser,
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save()
     if email:
         EmailAddress.objects.update_or_create(

@@ -11,6 +11,20 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _remove_test_media():
+    """Uploads and generated images of a test run go to scratch directories; remove them after."""
+    yield
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    for directory in (settings.MEDIA_ROOT, getattr(settings, "PRIVATE_MEDIA_ROOT", None)):
+        if directory and str(directory).startswith(tempfile.gettempdir() + "/anxun-test-"):
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _clean_outboxes(settings):
     LocmemSmsSender.outbox.clear()
