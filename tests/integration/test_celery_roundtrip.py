@@ -12,7 +12,9 @@ from core.notifications import message_send
 from core.tasks import deliver_message
 from tests.integration.conftest import wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback everywhere in this suite: mixing it with plain transactional tests makes
+# the restore collide with content types that a plain flush re-creates.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def sms_lines(sms_file, phone):

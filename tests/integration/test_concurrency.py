@@ -10,7 +10,9 @@ from accounts.models import WorkerProfile
 from core.errors import DomainError
 from tests.factories import DistrictFactory, UserFactory, make_id_number
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback everywhere in this suite: mixing it with plain transactional tests makes
+# the restore collide with content types that a plain flush re-creates.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_simultaneous_signups_with_one_id_number_register_exactly_one(django_db_blocker):

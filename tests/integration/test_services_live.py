@@ -5,7 +5,9 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, WorkerProfileFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback everywhere in this suite: mixing it with plain transactional tests makes
+# the restore collide with content types that a plain flush re-creates.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_healthz_checks_postgresql_redis_and_the_broker(client):
