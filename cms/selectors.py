@@ -3,10 +3,12 @@ a page's query count does not grow with the number of children it lists."""
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from accounts.models import District, Enterprise, Industry, WorkerProfile
+from accounts.models import District, Industry
+from core.figures import campaign_figures
 
 from .models import (
     ArticlePage,
@@ -23,17 +25,10 @@ SECTIONS_CACHE_KEY = "cms:site-sections"
 
 
 def campaign_counters() -> dict:
-    """Campaign figures for the home page, cached: counting a million rows per visit is not on.
-
-    Registered workers and enterprises are live figures today; trained, examined and certified
-    join when the training, exam and certificate summaries exist (see docs/ROADMAP in issues).
-    """
+    """Campaign figures for the home page: the stored aggregates (core.figures), cached."""
     figures = cache.get(COUNTERS_CACHE_KEY)
     if figures is None:
-        figures = {
-            "registered": WorkerProfile.objects.count(),
-            "enterprises": Enterprise.objects.count(),
-        }
+        figures = campaign_figures()
         cache.set(COUNTERS_CACHE_KEY, figures, COUNTERS_TTL)
     return figures
 
@@ -78,7 +73,15 @@ def home_sections(*, home) -> dict:
         "sections": list(home.get_children().live().in_menu().specific()),
         "counters": counters,
         "target": target,
-        "registered_percent": min(100, round(100 * counters["registered"] / target, 2)),
+        "progress": [
+            (label, counters[key], min(100, round(100 * counters[key] / target, 2)))
+            for key, label in (
+                ("registered", _("registered")),
+                ("trained", _("trained")),
+                ("examined", _("examined")),
+                ("certified", _("certified")),
+            )
+        ],
     }
 
 

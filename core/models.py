@@ -95,3 +95,20 @@ class OutboundMessage(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient} ({self.get_status_display()})"
+
+
+class CampaignFigure(models.Model):
+    """One campaign-wide figure (registered, trained, examined, certified ...), recomputed by a
+    Celery beat task from each app's ``figures.py``, so pages read a handful of rows instead of
+    counting a million."""
+
+    key = models.CharField(_("key"), max_length=40, unique=True)
+    value = models.BigIntegerField(_("value"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("campaign figure")
+        verbose_name_plural = _("campaign figures")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"

@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .figures import campaign_figures_refresh
 from .notifications import message_deliver, message_record_failure
 from .sms import SmsDeliveryError
 
@@ -15,3 +16,9 @@ def deliver_message(self, message_id: int) -> str:
         if final:
             raise
         raise self.retry(exc=error) from error
+
+
+@shared_task
+def refresh_campaign_figures() -> dict[str, int]:
+    """Beat task: recompute the campaign figures the home page and dashboards read."""
+    return campaign_figures_refresh()

@@ -208,6 +208,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Scheduled go-live and expiry of outreach pages, to the minute.
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages", "schedule": 60.0},
+    "refresh-campaign-figures": {"task": "core.tasks.refresh_campaign_figures", "schedule": 300.0},
 }
 
 # --- Anxun --------------------------------------------------------------------------------

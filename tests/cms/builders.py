@@ -81,3 +81,50 @@ def event(
 
 def a_date(days_ago: int) -> date:
     return timezone.localdate() - timedelta(days=days_ago)
+
+
+def _index(model, title, slug):
+    return model.objects.first() or publish(home(), model(title=title, slug=slug))
+
+
+def hall(*, title="西湖区应急安全体验中心"):
+    from accounts.models import District
+    from cms.models import ExperienceHallIndexPage, ExperienceHallPage
+
+    district = District.objects.get_or_create(code="330106", defaults={"name": "西湖区"})[0]
+    index = _index(ExperienceHallIndexPage, "安全体验馆", "halls")
+    return publish(
+        index,
+        ExperienceHallPage(
+            title=title,
+            address="文三路1号",
+            district=district,
+            opening_hours="周二至周日 9:00-17:00",
+        ),
+    )
+
+
+def case(*, title="某化工企业动火作业未审批被处罚案"):
+    from accounts.models import Industry
+    from cms.models import CaseIndexPage, CasePage
+
+    industry = Industry.objects.get_or_create(code="C", defaults={"name": "制造业"})[0]
+    index = _index(CaseIndexPage, "以案说法", "cases")
+    return publish(
+        index,
+        CasePage(
+            title=title,
+            industry=industry,
+            decided_on=a_date(30),
+            violation="未办理动火作业许可。",
+            penalty="罚款人民币8万元。",
+            lesson="<p>动火作业必须先审批。</p>",
+        ),
+    )
+
+
+def video(*, title="有限空间作业安全"):
+    from cms.models import VideoIndexPage, VideoPage
+
+    index = _index(VideoIndexPage, "视频课堂", "videos")
+    return publish(index, VideoPage(title=title, video_url="https://video.example.gov.cn/1"))

@@ -137,12 +137,20 @@ def query_count(client, url, django_assert_max_num_queries) -> int:
         ("/science/", lambda n: [builders.article(title=f"科普{i}") for i in range(n)]),
         ("/campaigns/", lambda n: [builders.campaign(title=f"活动{i}") for i in range(n)]),
         ("/events/", lambda n: [builders.event(title=f"讲座{i}") for i in range(n)]),
+        ("/halls/", lambda n: [builders.hall(title=f"体验馆{i}") for i in range(n)]),
+        ("/cases/", lambda n: [builders.case(title=f"案例{i}") for i in range(n)]),
+        ("/videos/", lambda n: [builders.video(title=f"视频{i}") for i in range(n)]),
     ],
 )
 def test_index_query_count_does_not_grow_with_children(
     client, index_url, add, django_assert_max_num_queries
 ):
     builders.section(), builders.campaign(title="预热"), builders.event(title="预热讲座")
+    (
+        builders.hall(title="预热体验馆"),
+        builders.case(title="预热案例"),
+        builders.video(title="预热视频"),
+    )
     add(2)
     few = query_count(client, index_url, django_assert_max_num_queries)
     add(10)

@@ -5,6 +5,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.figures import campaign_figures_refresh
+
 
 class Command(BaseCommand):
     help = (
@@ -23,6 +25,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 logins.extend(demo.seed(stdout=self.stdout) or [])
+            campaign_figures_refresh()
         if logins:
             self.stdout.write("\nDemo logins (演示账号) — http://127.0.0.1:8000/accounts/login/")
             width = max(_display_width(str(role)) for role, _login, _password in logins)

@@ -1,0 +1,31 @@
+import pytest
+from django.core.cache import cache
+
+from core.figures import CAMPAIGN_FIGURES, campaign_figures, campaign_figures_refresh
+from core.models import CampaignFigure
+from core.tasks import refresh_campaign_figures
+from tests.factories import EnterpriseFactory, WorkerProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_figures_are_computed_stored_and_idempotent():
+    WorkerProfileFactory.create_batch(3)
+    assert campaign_figures() == dict.fromkeys(CAMPAIGN_FIGURES, 0)  # nothing stored yet
+    refresh_campaign_figures.delay()
+    figures = campaign_figures()
+    assert figures["registered"] == 3
+    assert figures["enterprises"] == 3  # each factory worker brings an employer
+    assert figures["trained"] == figures["examined"] == figures["certified"] == 0
+    campaign_figures_refresh()
+    assert CampaignFigure.objects.count() == len(CAMPAIGN_FIGURES)
+
+
+def test_home_page_shows_the_stored_figures_not_live_counts(client):
+    cache.clear()
+    EnterpriseFactory.create_batch(2)
+    campaign_figures_refresh()
+    WorkerProfileFactory.create_batch(4)  # not counted until the next refresh
+    html = client.get("/").content.decode()
+    assert 'aria-label="已实名注册"' in html
+    assert "2 家企业参与" in html
