@@ -357,12 +357,12 @@ class EventRegistration(AbstractFormSubmission):
         ]
 
     def get_data(self):
-        return {
-            **super().get_data(),
-            "name": self.name,
-            "phone": self.phone,
-            "attendees": self.attendees,
-        }
+        """Values for the admin list and its CSV export: an answer that starts like a
+        spreadsheet formula is defused (Wagtail guards XLSX itself, not CSV)."""
+        from core.exports import spreadsheet_safe
+
+        answers = {key: spreadsheet_safe(value) for key, value in super().get_data().items()}
+        return {**answers, "name": self.name, "phone": self.phone, "attendees": self.attendees}
 
 
 class EventPage(AbstractForm, BasePage):

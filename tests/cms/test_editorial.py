@@ -84,3 +84,20 @@ def test_rich_text_from_the_editor_cannot_carry_script():
     html = widget.value_from_datadict({"body": json.dumps(contentstate)}, {}, "body")
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_registration_answers_cannot_run_as_formulas_in_the_csv(client):
+    from cms.models import EventFormField
+
+    event = builders.event(capacity=10)
+    EventFormField.objects.create(page=event, label="备注", field_type="singleline", required=False)
+    clean_name = EventFormField.objects.get().clean_name
+    client.post(
+        event.url,
+        {"name": "李晓梅", "phone": "13911112222", "attendees": "1", clean_name: "=HYPERLINK(1)"},
+    )
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response = client.get(f"/admin/forms/submissions/{event.pk}/", {"export": "csv"})
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in content
