@@ -101,3 +101,14 @@ def test_registration_answers_cannot_run_as_formulas_in_the_csv(client):
     response = client.get(f"/admin/forms/submissions/{event.pk}/", {"export": "csv"})
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in content
+
+
+def test_editors_keep_topics_and_only_moderators_keep_site_settings():
+    editor, moderator = UserFactory(), UserFactory()
+    services.role_grant(user=editor, role=Role.PUBLICITY_EDITOR, actor=None)
+    services.role_grant(user=moderator, role=Role.PUBLICITY_MODERATOR, actor=None)
+    assert editor.has_perm("cms.add_topic") and editor.has_perm("cms.change_topic")
+    assert not editor.has_perm("cms.delete_topic")
+    assert not editor.has_perm("cms.change_sitesettings")
+    moderator = type(moderator).objects.get(pk=moderator.pk)
+    assert moderator.has_perm("cms.change_sitesettings")
