@@ -8,6 +8,11 @@ from .models import District, Enterprise, Industry, WorkerProfile
 ALL = _("All")
 
 
+def yes_no_select() -> forms.Select:
+    """All / Yes / No (django-filter's default says "Unknown" for "all")."""
+    return forms.Select(choices=[("", ALL), ("true", _("Yes")), ("false", _("No"))])
+
+
 def _district_filter():
     return django_filters.ModelChoiceFilter(
         label=_("District"),
@@ -44,7 +49,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     industry = _industry_filter()
     uses_hazardous_chemicals = django_filters.BooleanFilter(
         label=_("Uses hazardous chemicals"),
-        widget=forms.Select(choices=[("", ALL), ("true", _("Yes")), ("false", _("No"))]),
+        widget=yes_no_select(),
     )
 
     class Meta:

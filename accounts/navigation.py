@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import Action, may
+from .permissions import Action, managed_enterprise, may
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,16 @@ def navigation_for(user) -> list[NavItem]:
         return []
     items = [NavItem(_("My workbench"), reverse("accounts:workbench"))]
     if may(user, Action.EDIT_OWN_PROFILE):
+        items.append(NavItem(_("My learning"), reverse("training:learning")))
         items.append(NavItem(_("My profile"), reverse("accounts:profile")))
     if may(user, Action.VIEW_WORKERS):
         items.append(NavItem(_("Workers"), reverse("accounts:worker_roster")))
+    if may(user, Action.VIEW_WORKERS):
+        items.append(NavItem(_("Training progress"), reverse("training:roster")))
+    if managed_enterprise(user) is not None:
+        items.append(NavItem(_("Import workers"), reverse("training_imports:list")))
+    if may(user, Action.VIEW_CAMPAIGN):
+        items.append(NavItem(_("Campaign progress"), reverse("training:progress")))
     if may(user, Action.VIEW_ENTERPRISES):
         items.append(NavItem(_("Enterprises"), reverse("accounts:enterprise_directory")))
     if may(user, Action.EDIT_CMS):

@@ -166,6 +166,11 @@ def _reportlab_font_name(path: str) -> str:
     return font.fontName
 
 
+def reportlab_cjk_font() -> str:
+    """The reportlab font name of the configured CJK font, for any PDF with Chinese text."""
+    return _reportlab_font_name(cjk_font_path())
+
+
 # --- QR codes ------------------------------------------------------------------------------
 
 

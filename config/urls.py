@@ -32,6 +32,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("cms.urls")),
+    path("training/", include("training.urls")),
+    path("enterprise/imports/", include("training.urls_imports")),
     path("sitemap.xml", sitemap),
 ]
 

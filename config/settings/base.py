@@ -209,6 +209,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Scheduled go-live and expiry of outreach pages, to the minute.
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages", "schedule": 60.0},
     "refresh-campaign-figures": {"task": "core.tasks.refresh_campaign_figures", "schedule": 300.0},
+    "refresh-progress-summaries": {
+        "task": "training.tasks.refresh_progress_summaries",
+        "schedule": 300.0,
+    },
+    "remind-workers-not-started": {
+        "task": "training.tasks.remind_workers_not_started",
+        "schedule": 6 * 3600.0,  # deduplicated per enrolment and week, so often is harmless
+    },
 }
 
 # --- Anxun --------------------------------------------------------------------------------

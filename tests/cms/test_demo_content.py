@@ -69,8 +69,9 @@ def _counts() -> dict:
 
 
 def check_sections_are_in_the_menu_in_order(demo):
+    # The outreach sections come first; later apps (courses) add theirs after them.
     children = list(_home().get_children().specific())
-    assert [(type(p), p.slug, p.title) for p in children] == SECTIONS
+    assert [(type(p), p.slug, p.title) for p in children][: len(SECTIONS)] == SECTIONS
     assert all(page.show_in_menus and page.live for page in children)
 
 

@@ -1,0 +1,140 @@
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import Role
+from tests.factories import DistrictFactory, EnterpriseFactory, UserFactory, WorkerProfileFactory
+from tests.training import builders
+from training import services
+from training.models import CampaignTarget, Enrollment, ProgressSummary
+from training.summaries import progress_summaries_refresh
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    return builders.course(min_seconds=30)
+
+
+def test_worker_enrols_and_is_sent_to_the_first_lesson(client, course):
+    worker = WorkerProfileFactory()
+    client.force_login(worker.user)
+    response = client.post(reverse("training:enrol", args=[course.pk]))
+    assert response["Location"] == course.lessons().first().url
+    assert Enrollment.objects.filter(worker=worker, course=course).exists()
+    page = client.get(course.lessons().first().url).content.decode()
+    assert "data-heartbeat-url" in page
+
+
+def test_heartbeat_endpoint_credits_only_the_enrolled_worker(client, course):
+    lesson = course.lessons().first()
+    url = reverse("training:heartbeat", args=[lesson.pk])
+    worker = WorkerProfileFactory()
+    client.force_login(worker.user)
+    assert client.post(url).status_code == 403  # not enrolled: nothing credited
+    services.enrollment_create(worker=worker, course=course, actor=None)
+    assert client.post(url).json() == {
+        "credited": 0,
+        "seconds": 0,
+        "required": 30,
+        "completed": False,
+    }
+    assert client.get(url).status_code == 405
+    staff = UserFactory()
+    client.force_login(staff)
+    assert client.post(url).status_code == 403
+    client.logout()
+    assert client.post(url).status_code == 302
+
+
+def test_my_learning_shows_progress_and_hours(client, course):
+    worker = WorkerProfileFactory()
+    services.enrollment_create(worker=worker, course=course, actor=None)
+    start = timezone.now() - timedelta(hours=1)
+    for i, lesson in enumerate(course.lessons()):
+        for step in range(4):
+            services.lesson_heartbeat(
+                worker=worker, lesson=lesson, now=start + timedelta(minutes=i, seconds=15 * step)
+            )
+        checkpoint = lesson.checkpoints.get()
+        services.lesson_checkpoints_answer(worker=worker, lesson=lesson, answers={checkpoint.pk: 2})
+    client.force_login(worker.user)
+    html = client.get(reverse("training:learning")).content.decode()
+    import re
+
+    assert re.findall(r'total-hours">([^<]*)<', html) == ["4.0"]
+    pdf = client.get(reverse("training:record_pdf"))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert course.title in text and "4.0" in text
+
+
+def test_enterprise_admin_bulk_enrols_only_own_workers(client, course):
+    ours, theirs = EnterpriseFactory(), EnterpriseFactory()
+    mine = [WorkerProfileFactory(employer=ours) for _ in range(2)]
+    stranger = WorkerProfileFactory(employer=theirs)
+    admin = UserFactory()
+    account_services.role_grant(user=admin, role=Role.ENTERPRISE_ADMIN, actor=None, enterprise=ours)
+    client.force_login(admin)
+    page = client.get(reverse("training:roster"))
+    assert {row.record.pk for row in page.context["table"].page.object_list} == {w.pk for w in mine}
+    client.post(
+        reverse("training:roster"),
+        {"course": course.pk, "workers": [mine[0].pk, mine[1].pk, stranger.pk]},
+    )
+    assert set(Enrollment.objects.values_list("worker_id", flat=True)) == {mine[0].pk, mine[1].pk}
+
+
+def test_district_officer_cannot_bulk_enrol(client, course):
+    officer = UserFactory()
+    account_services.role_grant(
+        user=officer, role=Role.DISTRICT_OFFICER, actor=None, district=DistrictFactory()
+    )
+    client.force_login(officer)
+    worker = WorkerProfileFactory()
+    response = client.post(
+        reverse("training:roster"), {"course": course.pk, "workers": [worker.pk]}
+    )
+    assert response.status_code == 403
+    assert not Enrollment.objects.exists()
+
+
+def test_progress_against_targets_is_scoped_and_refreshed(client, course):
+    xihu, binjiang = (
+        DistrictFactory(code="330106", name="西湖区"),
+        DistrictFactory(code="330108", name="滨江区"),
+    )
+    CampaignTarget.objects.create(district=xihu, target=4)
+    workers = [WorkerProfileFactory(employer=EnterpriseFactory(district=xihu)) for _ in range(2)]
+    WorkerProfileFactory(employer=EnterpriseFactory(district=binjiang))
+    services.enrollment_create(worker=workers[0], course=course, actor=None)
+    assert progress_summaries_refresh() > 0
+    row = ProgressSummary.objects.get(scope="district", scope_id=xihu.pk)
+    assert (row.registered, row.enrolled, row.trained, row.target) == (2, 1, 0, 4)
+    assert progress_summaries_refresh() == ProgressSummary.objects.count()  # idempotent
+
+    officer = UserFactory()
+    account_services.role_grant(user=officer, role=Role.DISTRICT_OFFICER, actor=None, district=xihu)
+    client.force_login(officer)
+    labels = {
+        r.record.label for r in client.get(reverse("training:progress")).context["table"].rows
+    }
+    assert labels == {"西湖区"}
+    worker = WorkerProfileFactory()
+    client.force_login(worker.user)
+    assert client.get(reverse("training:progress")).status_code == 403
+
+
+def test_trained_figure_counts_workers_with_a_record(course):
+    from core.figures import campaign_figures_refresh
+
+    worker = WorkerProfileFactory()
+    services.enrollment_create(worker=worker, course=course, actor=None)
+    assert campaign_figures_refresh()["trained"] == 0

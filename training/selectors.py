@@ -1,0 +1,173 @@
+"""Reads for training, bounded and with related rows fetched up front."""
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+
+from accounts.models import WorkerProfile
+from cms.models import paginate
+
+from .models import (
+    CoursePage,
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    ProgressSummary,
+    TrainingRecord,
+)
+
+
+def _worker(user) -> WorkerProfile | None:
+    if not user.is_authenticated:
+        return None
+    return WorkerProfile.objects.filter(user=user).first()
+
+
+def course_listing(*, index_page, request) -> dict:
+    courses = (
+        CoursePage.objects.child_of(index_page).live().select_related("cover").order_by("path")
+    )
+    worker = _worker(request.user)
+    enrolled = (
+        set(Enrollment.objects.filter(worker=worker).values_list("course_id", flat=True))
+        if worker
+        else set()
+    )
+    return {"courses": paginate(request, courses), "enrolled_ids": enrolled}
+
+
+def course_progress_for(*, course: CoursePage, user) -> dict:
+    worker = _worker(user)
+    lessons = list(course.lessons())
+    enrollment = (
+        Enrollment.objects.filter(worker=worker, course=course)
+        .select_related("last_lesson")
+        .first()
+        if worker
+        else None
+    )
+    progress = {}
+    if enrollment:
+        progress = {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
+    rows = [(lesson, progress.get(lesson.pk)) for lesson in lessons]
+    done = sum(1 for _lesson, p in rows if p and p.completed_at)
+    return {
+        "worker": worker,
+        "enrollment": enrollment,
+        "lesson_rows": rows,
+        "lessons_done": done,
+        "lessons_total": len(lessons),
+        "resume_lesson": (enrollment.last_lesson if enrollment and enrollment.last_lesson else None)
+        or next((lesson for lesson, p in rows if not (p and p.completed_at)), None),
+    }
+
+
+def lesson_state_for(*, lesson: LessonPage, user) -> dict:
+    worker = _worker(user)
+    course = lesson.get_parent().specific
+    enrollment = Enrollment.objects.filter(worker=worker, course=course).first() if worker else None
+    progress = (
+        LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).first()
+        if enrollment
+        else None
+    )
+    siblings = list(course.lessons())
+    index = next((i for i, page in enumerate(siblings) if page.pk == lesson.pk), 0)
+    seconds = progress.seconds_credited if progress else 0
+    return {
+        "course": course,
+        "enrollment": enrollment,
+        "progress": progress,
+        "checkpoints": list(lesson.checkpoints.all()),
+        "seconds_done": min(seconds, lesson.min_seconds),
+        "time_percent": min(100, int(100 * seconds / lesson.min_seconds))
+        if lesson.min_seconds
+        else 100,
+        "previous_lesson": siblings[index - 1] if index > 0 else None,
+        "next_lesson": siblings[index + 1] if index + 1 < len(siblings) else None,
+    }
+
+
+def my_learning(*, worker: WorkerProfile) -> dict:
+    enrollments = list(
+        Enrollment.objects.filter(worker=worker)
+        .select_related("course", "last_lesson")
+        .annotate(
+            lessons_done=Count(
+                "lesson_progress", filter=Q(lesson_progress__completed_at__isnull=False)
+            )
+        )
+        .order_by("completed_at", "-updated_at")
+    )
+    totals = TrainingRecord.objects.filter(worker=worker).aggregate(
+        hours=Sum("hours"), n=Count("id")
+    )
+    lesson_totals = _lesson_counts([enrollment.course for enrollment in enrollments])
+    for enrollment in enrollments:
+        enrollment.lessons_total = lesson_totals.get(enrollment.course.path, 0)
+    return {
+        "enrollments": enrollments,
+        "records": TrainingRecord.objects.filter(worker=worker)
+        .select_related("course")
+        .order_by("completed_at"),
+        "total_hours": totals["hours"] or 0,
+        "courses_completed": totals["n"],
+    }
+
+
+def _lesson_counts(courses) -> dict[str, int]:
+    """Live lessons per course path, in one query (courses all sit at the same depth)."""
+    if not courses:
+        return {}
+    length = len(courses[0].path)
+    counts = (
+        LessonPage.objects.live()
+        .filter(depth=courses[0].depth + 1)
+        .annotate(prefix=Substr("path", 1, length))
+        .filter(prefix__in=[course.path for course in courses])
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    return {row["prefix"]: row["n"] for row in counts}
+
+
+def roster_progress(*, viewer):
+    """The viewer's scope of workers, each with courses enrolled, completed and hours."""
+    from accounts.selectors import worker_roster
+
+    return worker_roster(viewer=viewer).annotate(
+        courses_enrolled=Count("enrollments", distinct=True),
+        courses_completed=Count(
+            "enrollments", filter=Q(enrollments__completed_at__isnull=False), distinct=True
+        ),
+        hours=Sum("training_records__hours"),
+    )
+
+
+def training_completed(*, worker: WorkerProfile, courses) -> bool:
+    """Eligibility for exams: has the worker completed every one of these courses?"""
+    course_ids = {course.pk for course in courses}
+    if not course_ids:
+        return True
+    done = set(
+        TrainingRecord.objects.filter(worker=worker, course_id__in=course_ids).values_list(
+            "course_id", flat=True
+        )
+    )
+    return course_ids <= done
+
+
+def progress_rows(*, scope: str, viewer):
+    """Progress summary rows the viewer may see: the bureau everything, a district officer their
+    district and its enterprises (industries are city-wide aggregates, shown to both)."""
+    from accounts.models import Enterprise
+    from accounts.permissions import officer_district
+
+    rows = ProgressSummary.objects.filter(scope=scope).order_by("label")
+    district = officer_district(viewer)
+    if district is None:
+        return rows
+    if scope == ProgressSummary.Scope.DISTRICT:
+        return rows.filter(scope_id=district.pk)
+    if scope == ProgressSummary.Scope.ENTERPRISE:
+        return rows.filter(scope_id__in=Enterprise.objects.filter(district=district).values("pk"))
+    return rows

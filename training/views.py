@@ -1,0 +1,186 @@
+"""Training pages: my learning, enrolment, lesson heartbeats and checkpoints, the training
+record PDF, enterprise progress with bulk enrolment, and campaign progress against targets."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts.models import WorkerProfile
+from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise, may
+from core.errors import DomainError
+from core.exports import AuditedExportMixin
+
+from . import services
+from .filters import RosterProgressFilter
+from .models import CoursePage, LessonPage, ProgressSummary
+from .pdf import training_record_pdf
+from .selectors import my_learning, progress_rows
+from .tables import ProgressTable, RosterProgressTable
+
+
+def _worker_or_404(request) -> WorkerProfile:
+    profile = WorkerProfile.objects.filter(user=request.user).first()
+    if profile is None:
+        raise Http404
+    return profile
+
+
+@login_required
+def learning(request):
+    """我的学习: enrolled courses with progress, where to resume, completed hours."""
+    if not may(request.user, Action.EDIT_OWN_PROFILE):
+        messages.info(request, _("Staff accounts have no learning record."))
+        return redirect("accounts:workbench")
+    return render(request, "training/my_learning.html", my_learning(worker=_worker_or_404(request)))
+
+
+@login_required
+@require_POST
+def enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        services.enrollment_create(
+            worker=_worker_or_404(request), course=course, actor=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(course.url)
+    messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": course.title})
+    first = course.lessons().first()
+    return redirect(first.url if first else course.url)
+
+
+@login_required
+@require_POST
+def heartbeat(request, lesson_id: int):
+    """Called by the lesson page while it is visible; credits honest time (see services)."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    worker = WorkerProfile.objects.filter(user=request.user).first()
+    if worker is None:
+        return JsonResponse({"error": _("Only workers earn training time.")}, status=403)
+    try:
+        result = services.lesson_heartbeat(worker=worker, lesson=lesson)
+    except DomainError as error:
+        return JsonResponse({"error": str(error.message)}, status=403)
+    return JsonResponse(
+        {
+            "credited": result.credited,
+            "seconds": result.seconds,
+            "required": result.required,
+            "completed": result.completed,
+        }
+    )
+
+
+@login_required
+@require_POST
+def checkpoints(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    answers = {}
+    for checkpoint in lesson.checkpoints.all():
+        value = request.POST.get(f"checkpoint-{checkpoint.pk}", "")
+        if value.isdigit():
+            answers[checkpoint.pk] = int(value)
+    try:
+        wrong = services.lesson_checkpoints_answer(
+            worker=_worker_or_404(request), lesson=lesson, answers=answers
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(lesson.url)
+    if wrong:
+        messages.error(
+            request,
+            _("%(n)d answer(s) are not right yet; read the explanation and try again.")
+            % {"n": len(wrong)},
+        )
+        request.session["checkpoint_wrong"] = wrong
+    else:
+        messages.success(request, _("All checkpoint questions answered correctly."))
+    return redirect(f"{lesson.url}#checkpoints")
+
+
+@login_required
+def record_pdf(request):
+    """学时证明: the worker's completed courses and hours as a printable PDF."""
+    worker = _worker_or_404(request)
+    response = HttpResponse(training_record_pdf(worker=worker), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="training-record.pdf"'
+    return response
+
+
+class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMixin, FilterView):
+    """An enterprise's workers with their training progress; select some to enrol them."""
+
+    required_action = Action.VIEW_WORKERS
+    table_class = RosterProgressTable
+    filterset_class = RosterProgressFilter
+    template_name = "training/roster_progress.html"
+    paginate_by = 50
+    export_name = "training-progress"
+
+    def get_queryset(self):
+        from .selectors import roster_progress
+
+        return roster_progress(viewer=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["courses"] = CoursePage.objects.live().order_by("path")
+        context["can_enrol"] = managed_enterprise(self.request.user) is not None
+        return context
+
+    def post(self, request, *args, **kwargs):
+        """Bulk enrolment of the selected workers (enterprise safety officers only)."""
+        enterprise = managed_enterprise(request.user)
+        if enterprise is None:
+            return HttpResponse(status=403)
+        course = CoursePage.objects.live().filter(pk=request.POST.get("course") or 0).first()
+        ids = [int(pk) for pk in request.POST.getlist("workers") if pk.isdigit()]
+        workers = WorkerProfile.objects.filter(employer=enterprise, pk__in=ids)
+        if course is None or not ids:
+            messages.error(request, _("Choose a course and at least one worker."))
+            return redirect("training:roster")
+        enrolled, refused = 0, []
+        for worker in workers:
+            try:
+                services.enrollment_create(worker=worker, course=course, actor=request.user)
+                enrolled += 1
+            except DomainError as error:
+                refused.append(f"{worker.real_name}: {error.message}")
+        messages.success(
+            request,
+            _("%(n)d worker(s) enrolled in “%(course)s”.")
+            % {"n": enrolled, "course": course.title},
+        )
+        for line in refused:
+            messages.warning(request, line)
+        return redirect("training:roster")
+
+
+@login_required
+def progress(request):
+    """Campaign progress against targets by district, industry and enterprise (aggregates)."""
+    if not may(request.user, Action.VIEW_CAMPAIGN):
+        raise PermissionDenied
+    scope = request.GET.get("scope", ProgressSummary.Scope.DISTRICT)
+    if scope not in ProgressSummary.Scope.values:
+        scope = ProgressSummary.Scope.DISTRICT
+    table = ProgressTable(progress_rows(scope=scope, viewer=request.user))
+    table.paginate(page=request.GET.get("page", 1), per_page=50)
+    if request.GET.get("_export") in ("csv", "xlsx"):
+        from django_tables2.export import TableExport
+
+        exporter = TableExport(request.GET["_export"], table)
+        return exporter.response(f"progress-{scope}.{request.GET['_export']}")
+    return render(
+        request,
+        "training/progress.html",
+        {"table": table, "scope": scope, "scopes": ProgressSummary.Scope.choices},
+    )
