@@ -20,6 +20,7 @@ def navigation_for(user) -> list[NavItem]:
     items = [NavItem(_("My workbench"), reverse("accounts:workbench"))]
     if may(user, Action.EDIT_OWN_PROFILE):
         items.append(NavItem(_("My learning"), reverse("training:learning")))
+        items.append(NavItem(_("My exams"), reverse("exams:list")))
         items.append(NavItem(_("My profile"), reverse("accounts:profile")))
     if may(user, Action.VIEW_WORKERS):
         items.append(NavItem(_("Workers"), reverse("accounts:worker_roster")))

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cms.urls")),
     path("training/", include("training.urls")),
+    path("exams/", include("exams.urls")),
     path("enterprise/imports/", include("training.urls_imports")),
     path("sitemap.xml", sitemap),
 ]

@@ -213,6 +213,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "training.tasks.refresh_progress_summaries",
         "schedule": 300.0,
     },
+    "submit-expired-attempts": {"task": "exams.tasks.submit_expired_attempts", "schedule": 30.0},
     "remind-workers-not-started": {
         "task": "training.tasks.remind_workers_not_started",
         "schedule": 6 * 3600.0,  # deduplicated per enrolment and week, so often is harmless
