@@ -35,7 +35,10 @@
     if (flushing || closed) return;
     flushing = true;
     try {
-      for (const position of Object.keys(pending)) {
+      // Until the queue is empty: answers given while a save was in flight are sent too.
+      for (;;) {
+        const position = Object.keys(pending)[0];
+        if (position === undefined || closed) break;
         const item = pending[position];
         let response;
         try {
@@ -46,7 +49,7 @@
             body: JSON.stringify({ position: Number(position), selected: item.selected, seq: item.seq }),
           });
         } catch (error) {
-          break; // offline: keep the queue, try again later
+          break; // offline: keep the queue, try again when back online
         }
         if (response.ok) {
           const saved = await response.json();
@@ -56,7 +59,6 @@
           }
         } else if (response.status === 409) {
           closed = true; // submitted or past the deadline: the server has the final answers
-          break;
         } else {
           delete pending[position]; // refused for good (malformed); the stored answer stands
         }
