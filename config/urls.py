@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("cms.urls")),
     path("training/", include("training.urls")),
+    path("exams/practice/", include("exams.urls_practice")),
+    path("exams/staff/", include("exams.urls_staff")),
     path("exams/", include("exams.urls")),
     path("enterprise/imports/", include("training.urls_imports")),
     path("sitemap.xml", sitemap),
@@ -42,6 +44,15 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if getattr(settings, "ANXUN_BENCH", False):
+    from django.http import HttpResponse
+
+    def bench_bare(request):
+        # The benchmarks' yardstick: the same middleware stack, no database, no template.
+        return HttpResponse(b"ok", content_type="text/plain")
+
+    urlpatterns.insert(0, path("bench/bare", bench_bare))
 
 # Wagtail serves every other path from the page tree: keep it last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -17,6 +17,8 @@ DATABASES = {
         "PASSWORD": os.environ.get("PGPASSWORD", ""),
         "NAME": os.environ.get("ANXUN_TEST_DATABASE_NAME", "anxun"),
         "TEST": {"NAME": "test_anxun"},
+        # Persistent connections as in production (the benchmarks set it; tests keep 0).
+        "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     }
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -31,6 +33,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The benchmarks (bench/) serve a bare view beside the real ones when this is set.
+ANXUN_BENCH = os.environ.get("ANXUN_BENCH") == "1"
 # Outbound SMS is written to a file the tests read, since the worker is another process.
 SMS_BACKEND = "core.sms.FileSmsSender"
 ANXUN_SMS_FILE = os.environ.get("ANXUN_SMS_FILE", "/tmp/anxun-integration-sms.jsonl")  # noqa: S108

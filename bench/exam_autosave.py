@@ -1,0 +1,237 @@
+"""Benchmark: many exam takers autosaving at once, against gunicorn on PostgreSQL, beside a bare
+Django view measured in the same run.
+
+    DJANGO_SETTINGS_MODULE=config.settings.integration .venv/bin/python bench/exam_autosave.py \\
+        --takers 64 --concurrency 32 --seconds 15 --workers 4
+
+Creates a scratch database (``anxun_bench_exam``; dropped at the end), migrates it, seeds the demo
+(subjects and the question bank), registers N takers who completed the training, starts an
+attempt for each and a logged-in session, then runs gunicorn (sync workers) with
+``ANXUN_BENCH=1`` so ``/bench/bare`` answers ``ok`` through the same middleware with no database.
+The load generator (threads with keep-alive connections, in this process, on the same 2 cores)
+first hammers ``/bench/bare`` and then POSTs answers (each taker's next question with a rising
+sequence number) for the same time and concurrency, and reports req/s, p50 and p99 for both and
+the ratio of the autosave rate to the bare rate.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB = "anxun_bench_exam"
+PORT = 8765
+
+
+def recreate_database(drop_only: bool = False) -> None:
+    with psycopg.connect(
+        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB)))
+        if not drop_only:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB)))
+
+
+def prepare(takers: int) -> list[dict]:
+    """Migrate, seed, and return one {attempt, size, cookie, csrf} per taker."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils.crypto import get_random_string
+
+    from accounts import services as account_services
+    from accounts.models import District, User
+    from exams import services as exam_services
+    from exams.models import Subject
+    from training.models import TrainingRecord
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    subject = Subject.objects.get(code="low-voltage-electrician")
+    district = District.objects.get(code="330106")
+    sessions = []
+    from django.utils import timezone
+    from stdnum.cn import ric
+
+    for n in range(takers):
+        user = User.objects.create_user(username=f"bench{n}", phone=f"+86136{n:08d}", password=None)
+        first17 = f"33010619900101{n:03d}"
+        worker = account_services.worker_profile_create(
+            user=user,
+            real_name="压测考生",
+            id_number=first17 + ric.calc_check_digit(first17 + "0"),
+            district=district,
+        )
+        for course in subject.required_courses.all():
+            TrainingRecord.objects.create(
+                worker=worker, course=course, hours=course.credit_hours, completed_at=timezone.now()
+            )
+        attempt = exam_services.attempt_start(worker=worker, subject=subject)
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        csrf = get_random_string(32)
+        sessions.append(
+            {
+                "attempt": attempt.pk,
+                "size": len(attempt.paper),
+                "kinds": [entry["kind"] for entry in attempt.paper],
+                "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={csrf}",
+                "csrf": csrf,
+            }
+        )
+    return sessions
+
+
+def load(*, path_for, seconds: float, concurrency: int) -> tuple[float, list[float], int]:
+    """Run `concurrency` threads for `seconds`; path_for(i, n) -> (method, path, body, headers)."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def run(i: int):
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        n = 0
+        mine = []
+        bad = 0
+        while time.monotonic() < stop:
+            method, path, body, headers = path_for(i, n)
+            started = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.status >= 400:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+            mine.append(time.perf_counter() - started)
+            n += 1
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(concurrency)]
+    begun = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(latencies) / (time.monotonic() - begun), latencies, errors
+
+
+def report(name: str, rate: float, latencies: list[float], errors: int) -> str:
+    cuts = statistics.quantiles(latencies, n=100)
+    return f"| {name} | {rate:,.0f} | {cuts[49] * 1000:.1f} | {cuts[98] * 1000:.1f} | {errors} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--takers", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    os.environ["ANXUN_TEST_DATABASE_NAME"] = DB
+    os.environ["ANXUN_BENCH"] = "1"
+    os.environ["DB_CONN_MAX_AGE"] = "60"  # persistent connections, as production configures
+    recreate_database()
+    server = None
+    try:
+        takers = prepare(args.takers)
+        server = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "config.wsgi",
+                "-w",
+                str(args.workers),
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=os.environ.copy(),
+        )
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
+                    "GET", "/bench/bare"
+                )
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(1)
+
+        def bare(i, n):
+            return "GET", "/bench/bare", None, {}
+
+        seq: dict[int, int] = {}
+
+        def autosave(i, n):
+            taker = takers[i % len(takers)]  # one taker per client, as in an exam hall
+            position = n % taker["size"]
+            seq[taker["attempt"]] = seq.get(taker["attempt"], 0) + 1
+            choice = random.randrange(2)  # noqa: S311  (not security: which answer to give)
+            body = json.dumps(
+                {"position": position, "selected": [choice], "seq": seq[taker["attempt"]]}
+            )
+            headers = {
+                "Content-Type": "application/json",
+                "Cookie": taker["cookie"],
+                "X-CSRFToken": taker["csrf"],
+                "Referer": f"http://127.0.0.1:{PORT}/",
+            }
+            return "POST", f"/exams/attempts/{taker['attempt']}/answers/", body, headers
+
+        load(path_for=bare, seconds=2, concurrency=args.concurrency)  # warm up
+        bare_rate, bare_latencies, bare_errors = load(
+            path_for=bare, seconds=args.seconds, concurrency=args.concurrency
+        )
+        save_rate, save_latencies, save_errors = load(
+            path_for=autosave, seconds=args.seconds, concurrency=args.concurrency
+        )
+        print(
+            f"gunicorn {args.workers} sync workers, {args.concurrency} concurrent clients, {args.seconds:.0f} s each, "
+            f"{args.takers} takers"
+        )
+        print("| endpoint | req/s | p50 ms | p99 ms | errors |")
+        print("|---|---|---|---|---|")
+        print(report("bare view (same middleware)", bare_rate, bare_latencies, bare_errors))
+        print(report("exam answer autosave", save_rate, save_latencies, save_errors))
+        print(f"autosave / bare = {save_rate / bare_rate:.2f}")
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=20)
+        from django.db import connections
+
+        connections.close_all()
+        recreate_database(drop_only=True)
+
+
+if __name__ == "__main__":
+    main()
