@@ -21,6 +21,7 @@ def navigation_for(user) -> list[NavItem]:
     if may(user, Action.EDIT_OWN_PROFILE):
         items.append(NavItem(_("My learning"), reverse("training:learning")))
         items.append(NavItem(_("My exams"), reverse("exams:list")))
+        items.append(NavItem(_("Practice"), reverse("practice:home")))
         items.append(NavItem(_("My profile"), reverse("accounts:profile")))
     if may(user, Action.VIEW_WORKERS):
         items.append(NavItem(_("Workers"), reverse("accounts:worker_roster")))
@@ -30,6 +31,11 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Import workers"), reverse("training_imports:list")))
     if may(user, Action.VIEW_CAMPAIGN):
         items.append(NavItem(_("Campaign progress"), reverse("training:progress")))
+    if user.has_perm("exams.view_question"):
+        items.append(NavItem(_("Question bank"), reverse("exam_staff:bank")))
+    if may(user, Action.VIEW_CAMPAIGN) or user.has_perm("exams.view_theoryattempt"):
+        items.append(NavItem(_("Theory attempts"), reverse("exam_staff:attempts")))
+        items.append(NavItem(_("Item statistics"), reverse("exam_staff:statistics")))
     if may(user, Action.VIEW_ENTERPRISES):
         items.append(NavItem(_("Enterprises"), reverse("accounts:enterprise_directory")))
     if may(user, Action.EDIT_CMS):

@@ -70,7 +70,7 @@ class QuestionAdminFilterSet(WagtailFilterSet):
         label=_("Type"), choices=Question.Kind.choices, empty_label=ALL
     )
     category = CategoryChoiceFilter(
-        label=_("Category"), queryset=categories_with_subjects, empty_label=ALL
+        label=_("Category"), queryset=categories_with_subjects(), empty_label=ALL
     )
     active = django_filters.BooleanFilter(label=_("In use"), widget=yes_no_select())
 

@@ -119,9 +119,9 @@ def item_statistics(
     capped = len(papers) > limit
     papers = papers[:limit]
     saved: dict[int, dict[int, list]] = {}
-    answers = AttemptAnswer.objects.filter(
-        attempt__in=recent.values("pk")[:limit]
-    ).values_list("attempt_id", "position", "selected")
+    answers = AttemptAnswer.objects.filter(attempt__in=recent.values("pk")[:limit]).values_list(
+        "attempt_id", "position", "selected"
+    )
     for attempt_id, position, selected in answers:
         saved.setdefault(attempt_id, {})[position] = selected
 

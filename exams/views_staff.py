@@ -191,9 +191,7 @@ class BankImportReportView(BankEditorMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         report = cache.get(_report_key(request.user, kwargs["key"]))
         if report is None:
-            return TemplateResponse(
-                request, "exams/staff/bank_import_expired.html", status=404
-            )
+            return TemplateResponse(request, "exams/staff/bank_import_expired.html", status=404)
         self.report = report
         return super().get(request, *args, **kwargs)
 
@@ -247,10 +245,10 @@ class ItemStatisticsView(AttemptViewerMixin, TemplateView):
         subject = get_object_or_404(Subject, code=self.kwargs["code"])
         return super().get_context_data(
             subject=subject,
-            stats=item_statistics(
-                subject=subject, attempts=attempts_visible_to(self.request.user)
+            stats=item_statistics(subject=subject, attempts=attempts_visible_to(self.request.user)),
+            may_edit=self.request.user.has_perms(
+                ("exams.change_question", "wagtailadmin.access_admin")
             ),
-            may_edit=self.request.user.has_perm("exams.change_question"),
             thresholds={
                 "min_responses": MIN_RESPONSES,
                 "hard_p": HARD_P,
