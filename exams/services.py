@@ -137,6 +137,7 @@ def paper_draw(*, subject: Subject, rng: random.Random | None = None) -> list[di
                     "key": sorted(order.index(i) for i in question.correct),
                     "points": rule.points_each,
                     "explanation": question.explanation,
+                    "image": question.image_id,
                 }
             )
     return paper

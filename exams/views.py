@@ -35,8 +35,18 @@ def _worker(request) -> WorkerProfile:
     return worker
 
 
+def paper_images(paper: list[dict]) -> dict[int, str]:
+    """Image URLs for the paper's illustrated questions, in one query."""
+    from wagtail.images import get_image_model
+
+    ids = {entry.get("image") for entry in paper} - {None}
+    images = get_image_model().objects.filter(pk__in=ids).prefetch_renditions("max-800x500")
+    return {image.pk: image.get_rendition("max-800x500").url for image in images}
+
+
 def public_paper(paper: list[dict]) -> list[dict]:
     """What the taker may see: no key, no explanation."""
+    images = paper_images(paper)
     return [
         {
             "kind": entry["kind"],
@@ -44,6 +54,7 @@ def public_paper(paper: list[dict]) -> list[dict]:
             "stem": entry["stem"],
             "choices": entry["choices"],
             "points": entry["points"],
+            "image_url": images.get(entry.get("image")),
         }
         for entry in paper
     ]

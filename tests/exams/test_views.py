@@ -132,3 +132,18 @@ def test_start_save_and_grade_cost_the_same_queries_for_a_bigger_paper(
     many = measure(client, large, worker, django_assert_max_num_queries)
     assert len(TheoryAttempt.objects.get(subject=large).paper) == 25
     assert many == few
+
+
+def test_illustrated_questions_show_their_image(client, taker):
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from exams.models import Question
+
+    _worker, subject = taker
+    image = get_image_model().objects.create(title="配电箱", file=get_test_image_file())
+    Question.objects.filter(subject=subject).update(image=image)
+    attempt = start(client, subject)
+    html = client.get(reverse("exams:attempt", args=[attempt.pk])).content.decode()
+    assert html.count('class="question-image"') == len(attempt.paper)
+    assert '"key"' not in html
