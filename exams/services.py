@@ -103,7 +103,12 @@ def paper_draw(*, subject: Subject, rng: random.Random | None = None) -> list[di
     as indexes into the shown choices, points, explanation. It is what the attempt is graded on.
     """
     rng = rng or random.SystemRandom()
-    rules = list(BlueprintRule.objects.filter(subject=subject).select_related("category"))
+    # A paper runs true/false, then single choice, then multiple choice, as printed papers do.
+    kind_order = [Question.Kind.TRUE_FALSE, Question.Kind.SINGLE, Question.Kind.MULTIPLE]
+    rules = sorted(
+        BlueprintRule.objects.filter(subject=subject).select_related("category"),
+        key=lambda rule: (kind_order.index(rule.kind), rule.pk),
+    )
     if sum(rule.count * rule.points_each for rule in rules) != 100:
         raise DomainError(
             _("This exam's blueprint does not add up to 100 points; tell the exam office."),

@@ -180,3 +180,9 @@ def test_a_valid_pass_needs_no_new_attempt(worker, subject):
     with pytest.raises(DomainError) as caught:
         services.attempt_start(worker=worker, subject=subject)
     assert caught.value.code == "already_passed"
+
+
+def test_papers_run_true_false_then_single_then_multiple(worker, subject):
+    attempt = services.attempt_start(worker=worker, subject=subject)
+    kinds = [entry["kind"] for entry in attempt.paper]
+    assert kinds == sorted(kinds, key=["tf", "single", "multiple"].index)
