@@ -98,6 +98,16 @@ def _valid_selection(question: Question, selected) -> list[int]:
 
 
 @transaction.atomic
+def exam_in_progress(*, worker: WorkerProfile, subject_id: int) -> bool:
+    """While a worker sits an exam, practice of that subject would show the keys of questions
+    in the live paper: it waits."""
+    from .models import TheoryAttempt
+
+    return TheoryAttempt.objects.filter(
+        worker=worker, subject_id=subject_id, status=TheoryAttempt.Status.IN_PROGRESS
+    ).exists()
+
+
 def practice_answer(
     *, worker: WorkerProfile, question_id, selected, subject: Subject | None = None
 ) -> dict:
@@ -119,6 +129,11 @@ def practice_answer(
     question = questions.select_related("subject", "category").first()
     if question is None:
         raise DomainError(_("No such question."), code="no_such_question")
+    if exam_in_progress(worker=worker, subject_id=question.subject_id):
+        raise DomainError(
+            _("Practice of this subject reopens when your exam in it is finished."),
+            code="exam_in_progress",
+        )
     picked = _valid_selection(question, selected)
     key = sorted(question.correct)
     correct = picked == key
@@ -147,6 +162,13 @@ def wrong_notebook(*, worker: WorkerProfile, subject: Subject | None = None) -> 
     )
     if subject is not None:
         questions = questions.filter(subject=subject)
+    # Subjects the worker is sitting an exam in stay out of the notebook until it is over.
+    from .models import TheoryAttempt
+
+    busy = TheoryAttempt.objects.filter(
+        worker=worker, status=TheoryAttempt.Status.IN_PROGRESS
+    ).values("subject_id")
+    questions = questions.exclude(subject_id__in=busy)
     return (
         questions.annotate(
             wrong_count=Count("practice_answers"),

@@ -68,10 +68,20 @@ def attempt_eligibility_check(*, worker: WorkerProfile, subject: Subject, now=No
             },
             code="already_passed",
         )
-    trained_at = _last_training_at(worker=worker, subject=subject)
+    # Fails count since the worker last (re)trained or last passed, whichever is later.
+    fresh_start = max(
+        filter(
+            None,
+            [
+                _last_training_at(worker=worker, subject=subject),
+                last_pass and last_pass.submitted_at,
+            ],
+        ),
+        default=None,
+    )
     fails = submitted.filter(passed=False)
-    if trained_at:
-        fails = fails.filter(submitted_at__gt=trained_at)
+    if fresh_start:
+        fails = fails.filter(submitted_at__gt=fresh_start)
     fails = list(fails.order_by("-submitted_at")[: subject.fails_before_retraining])
     if len(fails) >= subject.fails_before_retraining:
         raise DomainError(
@@ -159,10 +169,11 @@ def attempt_start(*, worker: WorkerProfile, subject: Subject, now=None) -> Theor
         worker=worker, subject=subject, status=TheoryAttempt.Status.IN_PROGRESS
     ).first()
     if active is not None:
-        if attempt_expire_if_due(attempt=active, now=now):
-            active.refresh_from_db()
-        else:
-            return active
+        # An attempt left past its deadline is submitted and returned: the worker sees that
+        # result before deciding on a retake (a stale click must not start the retake).
+        attempt_expire_if_due(attempt=active, now=now)
+        active.refresh_from_db()
+        return active
     attempt_eligibility_check(worker=worker, subject=subject, now=now)
     paper = paper_draw(subject=subject)
     number = TheoryAttempt.objects.filter(worker=worker, subject=subject).count() + 1
@@ -188,8 +199,12 @@ def attempt_start(*, worker: WorkerProfile, subject: Subject, now=None) -> Theor
     return attempt
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _valid_selection(entry: dict, selected) -> list[int]:
-    if not isinstance(selected, list) or not all(isinstance(i, int) for i in selected):
+    if not isinstance(selected, list) or not all(_is_int(i) for i in selected):
         raise DomainError(_("An answer is a list of choice numbers."), code="malformed")
     choices = set(range(len(entry["choices"])))
     picked = sorted(set(selected))
@@ -215,9 +230,9 @@ def answer_save(
         raise DomainError(_("This attempt has been submitted."), code="submitted")
     if now > attempt.deadline + timedelta(seconds=grace_seconds()):
         raise DomainError(_("Time is up: answers are no longer accepted."), code="deadline")
-    if not isinstance(position, int) or not 0 <= position < len(attempt.paper):
+    if not _is_int(position) or not 0 <= position < len(attempt.paper):
         raise DomainError(_("That question is not in this attempt."), code="no_such_question")
-    if not isinstance(seq, int) or seq < 1:
+    if not _is_int(seq) or not 1 <= seq < 2**31:
         raise DomainError(_("A save needs a sequence number."), code="malformed")
     picked = _valid_selection(attempt.paper[position], selected)
     answer, created = AttemptAnswer.objects.select_for_update().get_or_create(
@@ -251,7 +266,7 @@ def _grade(attempt: TheoryAttempt) -> None:
 
 @transaction.atomic
 def attempt_submit(
-    *, attempt_id: int, worker: WorkerProfile | None = None, now=None
+    *, attempt_id: int, worker: WorkerProfile | None = None, now=None, automatic: bool = False
 ) -> TheoryAttempt:
     """Submit and grade once: a second submit (another tab, a retry, the sweep) returns the
     same result. The finish time is never later than the deadline."""
@@ -266,7 +281,7 @@ def attempt_submit(
         return attempt
     _grade(attempt)
     attempt.status = TheoryAttempt.Status.SUBMITTED
-    attempt.auto_submitted = now >= attempt.deadline
+    attempt.auto_submitted = automatic
     attempt.submitted_at = min(now, attempt.deadline)
     attempt.save()
     audit_record(
@@ -284,7 +299,7 @@ def attempt_expire_if_due(*, attempt: TheoryAttempt, now=None) -> bool:
     if attempt.status == TheoryAttempt.Status.IN_PROGRESS and now > attempt.deadline + timedelta(
         seconds=grace_seconds()
     ):
-        attempt_submit(attempt_id=attempt.pk, now=now)
+        attempt_submit(attempt_id=attempt.pk, now=now, automatic=True)
         return True
     return False
 
@@ -298,6 +313,6 @@ def attempts_sweep(*, now=None, batch: int = 500) -> int:
     ).values_list("pk", flat=True)[:batch]
     count = 0
     for attempt_id in list(due):
-        attempt_submit(attempt_id=attempt_id, now=now)
+        attempt_submit(attempt_id=attempt_id, now=now, automatic=True)
         count += 1
     return count

@@ -7,6 +7,7 @@ app_name = "exams"
 urlpatterns = [
     path("", views.exam_list, name="list"),
     path("<slug:code>/start/", views.attempt_start, name="start"),
+    path("<slug:code>/retrain/", views.retrain, name="retrain"),
     path("attempts/<int:attempt_id>/", views.attempt_page, name="attempt"),
     path("attempts/<int:attempt_id>/answers/", views.answer_save, name="answer"),
     path("attempts/<int:attempt_id>/submit/", views.attempt_submit, name="submit"),

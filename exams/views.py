@@ -9,6 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import WorkerProfile
@@ -71,17 +72,48 @@ def exam_list(request):
         )
     }
     for subject in Subject.objects.filter(active=True).prefetch_related("required_courses"):
+        refusal = retrain = None
         try:
             if subject.pk not in active:
                 services.attempt_eligibility_check(worker=worker, subject=subject)
-            refusal = None
         except DomainError as error:
-            refusal = error.message
-        rows.append({"subject": subject, "active": active.get(subject.pk), "refusal": refusal})
+            refusal, retrain = error.message, error.code in RETRAINING_CODES
+        rows.append(
+            {
+                "subject": subject,
+                "active": active.get(subject.pk),
+                "refusal": refusal,
+                "retrain": retrain,
+            }
+        )
     history = TheoryAttempt.objects.filter(
         worker=worker, status=TheoryAttempt.Status.SUBMITTED
     ).select_related("subject")[:20]
     return render(request, "exams/exam_list.html", {"rows": rows, "history": history})
+
+
+RETRAINING_CODES = {"retraining_required", "retake_expired"}
+
+
+@login_required
+@require_POST
+def retrain(request, code: str):
+    """After repeated fails: put the subject's required courses back to the first lesson."""
+    from training.services import training_restart
+
+    subject = get_object_or_404(Subject, code=code)
+    worker = _worker(request)
+    try:
+        services.attempt_eligibility_check(worker=worker, subject=subject)
+    except DomainError as error:
+        if error.code not in RETRAINING_CODES:
+            messages.error(request, error.message)
+            return redirect("exams:list")
+    else:
+        return redirect("exams:list")  # eligible already: nothing to redo
+    training_restart(worker=worker, courses=subject.required_courses.all(), actor=request.user)
+    messages.success(request, _("Your required courses start again from the first lesson."))
+    return redirect("training:learning")
 
 
 @login_required
@@ -154,8 +186,6 @@ def answer_save(request, attempt_id: int):
 
 
 def _malformed():
-    from django.utils.translation import gettext as _
-
     return _("The answer could not be read; reload the page.")
 
 

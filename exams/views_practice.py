@@ -22,7 +22,7 @@ from . import practice
 from .models import Question, QuestionCategory, Subject
 
 NOTEBOOK_PAGE_SIZE = 20
-STATUS_FOR = {"no_such_question": 404}
+STATUS_FOR = {"no_such_question": 404, "exam_in_progress": 409}
 
 
 def _worker(request) -> WorkerProfile:

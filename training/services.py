@@ -77,8 +77,13 @@ class HeartbeatResult:
 
 
 @transaction.atomic
-def lesson_heartbeat(*, worker: WorkerProfile, lesson: LessonPage, now=None) -> HeartbeatResult:
-    """Credit the worker's active time on a lesson since their last credited heartbeat."""
+def lesson_heartbeat(
+    *, worker: WorkerProfile, lesson: LessonPage, now=None, resume: bool = False
+) -> HeartbeatResult:
+    """Credit the worker's active time on a lesson since their last credited heartbeat.
+
+    ``resume`` is the beat a page sends when it becomes visible again: it restarts the clock
+    and earns nothing, so time spent hidden is never paid."""
     now = now or timezone.now()
     enrollment = _enrollment_for(worker=worker, lesson=lesson)
     clock, _created = LearningClock.objects.select_for_update().get_or_create(worker=worker)
@@ -87,7 +92,7 @@ def lesson_heartbeat(*, worker: WorkerProfile, lesson: LessonPage, now=None) -> 
     )
     interval = heartbeat_seconds()
     credited = 0
-    if clock.last_heartbeat_at is None:
+    if clock.last_heartbeat_at is None or resume:
         clock.last_heartbeat_at = now  # the first beat starts the clock; it earns nothing yet
         clock.save(update_fields=["last_heartbeat_at"])
     else:
@@ -156,6 +161,9 @@ def _complete_if_done(*, progress: LessonProgress, lesson: LessonPage, now) -> N
             course=course,
             defaults={"hours": course.credit_hours, "completed_at": now},
         )
+        if not created:  # retraining completed: the record now dates from this completion
+            record.completed_at = now
+            record.save(update_fields=["completed_at", "updated_at"])
         if created:
             audit_record(
                 actor=None,
@@ -163,6 +171,25 @@ def _complete_if_done(*, progress: LessonProgress, lesson: LessonPage, now) -> N
                 target=record,
                 after={"course": course.pk, "hours": str(course.credit_hours)},
             )
+
+
+@transaction.atomic
+def training_restart(*, worker: WorkerProfile, courses, actor) -> list[Enrollment]:
+    """Retraining (after repeated exam fails): the courses are studied again from the first
+    lesson; the hours already credited stay on the record, whose date moves when the course is
+    completed again."""
+    enrollments = []
+    for course in courses:
+        enrollment = enrollment_create(worker=worker, course=course, actor=actor)
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if enrollment.completed_at is not None:
+            LessonProgress.objects.filter(enrollment=enrollment).delete()
+            enrollment.completed_at = None
+            enrollment.last_lesson = None
+            enrollment.save(update_fields=["completed_at", "last_lesson", "updated_at"])
+            audit_record(actor=actor, verb="enrollment.restarted", target=enrollment)
+        enrollments.append(enrollment)
+    return enrollments
 
 
 def lesson_seconds_left(*, progress: LessonProgress | None, lesson: LessonPage) -> int:

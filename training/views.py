@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from accounts.models import WorkerProfile
 from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise, may
@@ -22,6 +22,15 @@ from .models import CoursePage, LessonPage, ProgressSummary
 from .pdf import training_record_pdf
 from .selectors import my_learning, progress_rows
 from .tables import ProgressTable, RosterProgressTable
+
+
+def _small_int(value) -> int | None:
+    """A form value as a positive int, or None (``"²".isdigit()`` is True, so parse instead)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
 
 
 def _worker_or_404(request) -> WorkerProfile:
@@ -65,7 +74,9 @@ def heartbeat(request, lesson_id: int):
     if worker is None:
         return JsonResponse({"error": _("Only workers earn training time.")}, status=403)
     try:
-        result = services.lesson_heartbeat(worker=worker, lesson=lesson)
+        result = services.lesson_heartbeat(
+            worker=worker, lesson=lesson, resume=request.POST.get("resume") == "1"
+        )
     except DomainError as error:
         return JsonResponse({"error": str(error.message)}, status=403)
     return JsonResponse(
@@ -84,9 +95,9 @@ def checkpoints(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     answers = {}
     for checkpoint in lesson.checkpoints.all():
-        value = request.POST.get(f"checkpoint-{checkpoint.pk}", "")
-        if value.isdigit():
-            answers[checkpoint.pk] = int(value)
+        value = _small_int(request.POST.get(f"checkpoint-{checkpoint.pk}"))
+        if value is not None:
+            answers[checkpoint.pk] = value
     try:
         wrong = services.lesson_checkpoints_answer(
             worker=_worker_or_404(request), lesson=lesson, answers=answers
@@ -141,8 +152,9 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
         enterprise = managed_enterprise(request.user)
         if enterprise is None:
             return HttpResponse(status=403)
-        course = CoursePage.objects.live().filter(pk=request.POST.get("course") or 0).first()
-        ids = [int(pk) for pk in request.POST.getlist("workers") if pk.isdigit()]
+        course_id = _small_int(request.POST.get("course"))
+        course = CoursePage.objects.live().filter(pk=course_id).first() if course_id else None
+        ids = [pk for pk in map(_small_int, request.POST.getlist("workers")) if pk]
         workers = WorkerProfile.objects.filter(employer=enterprise, pk__in=ids)
         if course is None or not ids:
             messages.error(request, _("Choose a course and at least one worker."))
@@ -173,7 +185,7 @@ def progress(request):
     if scope not in ProgressSummary.Scope.values:
         scope = ProgressSummary.Scope.DISTRICT
     table = ProgressTable(progress_rows(scope=scope, viewer=request.user))
-    table.paginate(page=request.GET.get("page", 1), per_page=50)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     if request.GET.get("_export") in ("csv", "xlsx"):
         from django_tables2.export import TableExport
 

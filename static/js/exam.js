@@ -1,7 +1,7 @@
 // Timed theory exam: every answer is saved as it is given, with a sequence number per question
-// so a late, stale save never overwrites a newer one. Answers given offline wait in
-// localStorage (visible as "not saved yet") and are sent when the connection returns; a reload
-// restores them. The clock is the server's: the page only counts down what it was told.
+// so a late, stale save never overwrites a newer one. Unsent answers wait in localStorage
+// (visible as "not saved yet") and are sent when the connection returns; a reload restores
+// them. Nothing is dropped unless the server refused it as malformed. The clock is the server's.
 (() => {
   const state = JSON.parse(document.getElementById("exam-state").textContent);
   const text = JSON.parse(document.getElementById("exam-text").textContent);
@@ -12,8 +12,9 @@
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   const seq = Object.fromEntries(Object.entries(state.seq).map(([k, v]) => [k, Number(v)]));
   let pending = JSON.parse(localStorage.getItem(storeKey) || "{}");
-  let flushing = false;
-  let closed = false;
+  let running = null; // the drain in progress, awaited by anyone who needs the queue empty
+  let finished = false; // the server says the attempt is submitted or past its deadline
+  let timeUp = false;
 
   const fieldset = (position) => form.querySelector(`fieldset[data-position="${position}"]`);
   const mark = (position, label) => {
@@ -21,65 +22,88 @@
     if (el) el.textContent = label;
   };
   const persist = () => localStorage.setItem(storeKey, JSON.stringify(pending));
+  const waiting = () => Object.keys(pending).length;
   const showBadge = () => {
-    const waiting = Object.keys(pending).length;
-    badge.textContent = !navigator.onLine && waiting ? text.offline : waiting ? text.pending : text.allSaved;
-    badge.classList.toggle("badge-warn", waiting > 0);
+    badge.textContent = timeUp
+      ? text.timeUp
+      : !navigator.onLine && waiting()
+        ? text.offline
+        : waiting()
+          ? text.pending
+          : text.allSaved;
+    badge.classList.toggle("badge-warn", waiting() > 0);
   };
 
-  function selectedOf(set) {
-    return [...set.querySelectorAll("input:checked")].map((input) => Number(input.value));
+  // Send the queue, one answer at a time, until it is empty (answers given meanwhile included).
+  // Resolves true when everything is saved, false when it has to wait (offline, server busy).
+  async function drain() {
+    for (;;) {
+      const position = Object.keys(pending)[0];
+      if (position === undefined) return true;
+      if (finished) return false;
+      const item = pending[position];
+      let response;
+      let saved;
+      try {
+        response = await fetch(state.saveUrl, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+          credentials: "same-origin",
+          body: JSON.stringify({ position: Number(position), selected: item.selected, seq: item.seq }),
+        });
+        if (response.ok) saved = await response.json(); // HTML (a login page) throws: retry later
+      } catch (error) {
+        return false;
+      }
+      if (response.ok) {
+        if (pending[position] && pending[position].seq <= saved.seq) {
+          delete pending[position];
+          mark(position, text.saved);
+        }
+      } else if (response.status === 409) {
+        finished = true; // submitted elsewhere or past the deadline: the result page says
+        return false;
+      } else if (response.status === 400 || response.status === 404) {
+        delete pending[position]; // refused for good: the answer stored before stands
+      } else {
+        return false; // 5xx, 429, 403 after a new login...: keep it and try again
+      }
+      persist();
+    }
+  }
+  function flush() {
+    if (!running) {
+      running = drain().finally(() => {
+        running = null;
+        showBadge();
+      });
+    }
+    return running;
   }
 
-  async function flush() {
-    if (flushing || closed) return;
-    flushing = true;
-    try {
-      // Until the queue is empty: answers given while a save was in flight are sent too.
-      for (;;) {
-        const position = Object.keys(pending)[0];
-        if (position === undefined || closed) break;
-        const item = pending[position];
-        let response;
-        try {
-          response = await fetch(state.saveUrl, {
-            method: "POST",
-            headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
-            credentials: "same-origin",
-            body: JSON.stringify({ position: Number(position), selected: item.selected, seq: item.seq }),
-          });
-        } catch (error) {
-          break; // offline: keep the queue, try again when back online
-        }
-        if (response.ok) {
-          const saved = await response.json();
-          if (pending[position] && pending[position].seq <= saved.seq) {
-            delete pending[position];
-            mark(position, text.saved);
-          }
-        } else if (response.status === 409) {
-          closed = true; // submitted or past the deadline: the server has the final answers
-        } else {
-          delete pending[position]; // refused for good (malformed); the stored answer stands
-        }
-        persist();
-      }
-    } finally {
-      flushing = false;
-      showBadge();
+  async function finish() {
+    await flush();
+    if (waiting() && !finished) {
+      badge.textContent = text.offline; // keep the answers; submit as soon as we are back
+      window.addEventListener("online", finish, { once: true });
+      setTimeout(finish, 5000);
+      return;
     }
+    localStorage.removeItem(storeKey);
+    HTMLFormElement.prototype.submit.call(form);
   }
 
   form.addEventListener("change", (event) => {
     const set = event.target.closest("fieldset[data-position]");
-    if (!set || closed) return;
+    if (!set || finished || timeUp) return;
     const position = set.dataset.position;
     seq[position] = Math.max(seq[position] || 0, pending[position]?.seq || 0) + 1;
-    pending[position] = { selected: selectedOf(set), seq: seq[position] };
+    const selected = [...set.querySelectorAll("input:checked")].map((input) => Number(input.value));
+    pending[position] = { selected, seq: seq[position] };
     persist();
     mark(position, text.pending);
     showBadge();
-    flush();
+    flush().then(() => finished && finish());
   });
 
   // Answers given before a reload that never reached the server: show them and send them.
@@ -92,19 +116,17 @@
     seq[position] = Math.max(seq[position] || 0, item.seq);
     mark(position, text.pending);
   }
-  window.addEventListener("online", flush);
+  window.addEventListener("online", () => flush());
   window.addEventListener("offline", showBadge);
-  setInterval(flush, 5000);
+  setInterval(() => waiting() && flush(), 5000);
   showBadge();
   flush();
 
-  form.addEventListener("submit", async (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     const button = form.querySelector("button[type=submit]");
-    if (!closed && !window.confirm(button.dataset.confirm)) return;
-    await flush();
-    localStorage.removeItem(storeKey);
-    HTMLFormElement.prototype.submit.call(form);
+    if (!finished && !timeUp && !window.confirm(button.dataset.confirm)) return;
+    finish();
   });
 
   const ends = performance.now() + state.remaining * 1000;
@@ -114,14 +136,14 @@
     const h = Math.floor(left / 3600);
     const m = Math.floor((left % 3600) / 60);
     clock.textContent = `${h ? `${h}:` : ""}${pad(m)}:${pad(left % 60)}`;
-    if (left === 0) {
+    if (left === 0 && !timeUp) {
       clearInterval(timer);
-      badge.textContent = text.timeUp;
-      closed = true;
-      flush().finally(() => {
-        localStorage.removeItem(storeKey);
-        setTimeout(() => HTMLFormElement.prototype.submit.call(form), 1500);
+      timeUp = true; // answers in the queue still go (the server allows a short grace)
+      form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach((input) => {
+        input.disabled = true;
       });
+      showBadge();
+      finish();
     }
   }
   const timer = setInterval(tick, 1000);

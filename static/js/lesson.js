@@ -12,13 +12,14 @@
   const csrf = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))?.split("=")[1];
   let timer = null;
 
-  async function beat() {
+  async function beat(resume = false) {
     if (document.visibilityState !== "visible") return;
     try {
       const response = await fetch(url, {
         method: "POST",
         headers: { "X-CSRFToken": csrf || "", "X-Requested-With": "fetch" },
         credentials: "same-origin",
+        body: resume ? new URLSearchParams({ resume: "1" }) : null,
       });
       if (!response.ok) return;
       const state = await response.json();
@@ -35,8 +36,8 @@
   }
   function start() {
     if (!timer) {
-      beat();
-      timer = setInterval(beat, interval);
+      beat(true); // visible again: restart the clock, the hidden time earns nothing
+      timer = setInterval(() => beat(), interval);
     }
   }
   function stop() {

@@ -63,7 +63,7 @@ def complete_training(worker, subject):
         )
 
 
-def answer_all(attempt, worker, *, right: int):
+def answer_all(attempt, worker, *, right: int, now=None):
     """Answer every question: the first ``right`` correctly, the rest wrongly."""
     from exams import services
 
@@ -76,4 +76,5 @@ def answer_all(attempt, worker, *, right: int):
             position=position,
             selected=key if position < right else wrong,
             seq=1,
+            now=now,
         )

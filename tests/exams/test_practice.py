@@ -363,3 +363,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("account_login"))
     assert not PracticeAnswer.objects.exists()
+
+
+def test_practice_waits_while_the_worker_sits_the_exam(client, learner):
+    """Practice shows keys; during a live attempt of the subject it would leak the paper's."""
+    from exams import services
+    from exams.models import PracticeAnswer, TheoryAttempt
+
+    worker, subject = learner
+    question = subject.questions.first()
+    answer(client, subject, question, [wrong_choice(question)])  # into the notebook
+    builders.complete_training(worker, subject)
+    attempt = services.attempt_start(worker=worker, subject=subject)
+    assert attempt.status == TheoryAttempt.Status.IN_PROGRESS
+    before = PracticeAnswer.objects.count()
+    response = answer(client, subject, question, question.correct)
+    assert response.status_code == 409
+    assert PracticeAnswer.objects.count() == before
+    notebook = client.get(reverse("practice:notebook")).content.decode()
+    assert question.stem not in notebook

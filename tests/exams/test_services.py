@@ -186,3 +186,70 @@ def test_papers_run_true_false_then_single_then_multiple(worker, subject):
     attempt = services.attempt_start(worker=worker, subject=subject)
     kinds = [entry["kind"] for entry in attempt.paper]
     assert kinds == sorted(kinds, key=["tf", "single", "multiple"].index)
+
+
+def test_a_stale_start_on_an_expired_attempt_shows_it_instead_of_a_retake(worker, subject):
+    attempt = services.attempt_start(worker=worker, subject=subject)
+    later = attempt.deadline + timedelta(minutes=5)
+    again = services.attempt_start(worker=worker, subject=subject, now=later)
+    assert again.pk == attempt.pk and again.status == "submitted" and again.auto_submitted
+    assert TheoryAttempt.objects.count() == 1
+
+
+def test_an_expired_pass_does_not_bring_old_fails_back(worker, subject):
+    now = timezone.now()
+    from training.models import TrainingRecord
+
+    TrainingRecord.objects.filter(worker=worker).update(completed_at=now - timedelta(days=900))
+    failed = services.attempt_start(worker=worker, subject=subject, now=now - timedelta(days=800))
+    services.attempt_submit(attempt_id=failed.pk, worker=worker, now=now - timedelta(days=800))
+    passed = services.attempt_start(worker=worker, subject=subject, now=now - timedelta(days=790))
+    builders.answer_all(passed, worker, right=15, now=now - timedelta(days=790))
+    services.attempt_submit(attempt_id=passed.pk, worker=worker, now=now - timedelta(days=790))
+    # The pass (valid 365 days) has expired; the fail before it no longer counts.
+    services.attempt_eligibility_check(worker=worker, subject=subject, now=now)
+
+
+def test_boolean_answers_are_refused(worker, subject):
+    attempt = services.attempt_start(worker=worker, subject=subject)
+    for position, selected, seq in [
+        (True, [0], 1),
+        (0, [True], 1),
+        (0, [0], True),
+        (0, [0], 2**31),
+    ]:
+        with pytest.raises(DomainError):
+            services.answer_save(
+                attempt_id=attempt.pk, worker=worker, position=position, selected=selected, seq=seq
+            )
+    assert not AttemptAnswer.objects.exists()
+
+
+def test_retraining_through_the_courses_reopens_the_exam(worker, subject):
+    """Two fails need the training again — done for real: lessons restarted and studied."""
+    from training import services as training_services
+    from training.models import Enrollment, TrainingRecord
+
+    course = subject.required_courses.get()
+    start = timezone.now() - timedelta(days=10)
+    TrainingRecord.objects.filter(worker=worker).update(completed_at=start - timedelta(days=1))
+    for day in (0, 1):
+        attempt = services.attempt_start(
+            worker=worker, subject=subject, now=start + timedelta(days=day)
+        )
+        services.attempt_submit(
+            attempt_id=attempt.pk, worker=worker, now=start + timedelta(days=day, minutes=5)
+        )
+    with pytest.raises(DomainError) as caught:
+        services.attempt_start(worker=worker, subject=subject)
+    assert caught.value.code == "retraining_required"
+    training_services.training_restart(worker=worker, courses=[course], actor=None)
+    assert Enrollment.objects.get(worker=worker, course=course).completed_at is None
+    lesson = course.lessons().first()
+    study = start + timedelta(days=3)
+    for step in range(3):
+        training_services.lesson_heartbeat(
+            worker=worker, lesson=lesson, now=study + timedelta(seconds=15 * step)
+        )
+    assert Enrollment.objects.get(worker=worker, course=course).completed_at is not None
+    assert services.attempt_start(worker=worker, subject=subject).status == "in_progress"

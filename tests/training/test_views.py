@@ -138,3 +138,33 @@ def test_trained_figure_counts_workers_with_a_record(course):
     worker = WorkerProfileFactory()
     services.enrollment_create(worker=worker, course=course, actor=None)
     assert campaign_figures_refresh()["trained"] == 0
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [("training:roster", {"course": "x", "workers": ["²", "1"]})],
+)
+def test_junk_in_the_bulk_enrolment_form_is_not_a_500(client, course, url_name, data):
+    ours = EnterpriseFactory()
+    admin = UserFactory()
+    account_services.role_grant(user=admin, role=Role.ENTERPRISE_ADMIN, actor=None, enterprise=ours)
+    client.force_login(admin)
+    assert client.post(reverse(url_name), data).status_code == 302
+    assert not Enrollment.objects.exists()
+
+
+def test_junk_checkpoint_answers_and_pages_are_not_500s(client, course):
+    worker = WorkerProfileFactory()
+    services.enrollment_create(worker=worker, course=course, actor=None)
+    lesson = course.lessons().first()
+    checkpoint = lesson.checkpoints.get()
+    client.force_login(worker.user)
+    response = client.post(
+        reverse("training:checkpoints", args=[lesson.pk]), {f"checkpoint-{checkpoint.pk}": "²"}
+    )
+    assert response.status_code == 302
+    bureau = UserFactory()
+    account_services.role_grant(user=bureau, role=Role.BUREAU_OFFICER, actor=None)
+    client.force_login(bureau)
+    for page in ("abc", "99"):
+        assert client.get(reverse("training:progress"), {"page": page}).status_code in (200, 404)
