@@ -59,7 +59,9 @@
         if (pending[position] && pending[position].seq <= saved.seq) {
           delete pending[position];
           mark(position, text.saved);
+          if (saved.seq > item.seq) show(position, saved.selected); // newer, from another tab
         }
+        seq[position] = Math.max(seq[position] || 0, saved.seq);
       } else if (response.status === 409) {
         finished = true; // submitted elsewhere or past the deadline: the result page says
         return false;
@@ -97,7 +99,10 @@
     const set = event.target.closest("fieldset[data-position]");
     if (!set || finished || timeUp) return;
     const position = set.dataset.position;
-    seq[position] = Math.max(seq[position] || 0, pending[position]?.seq || 0) + 1;
+    // Sequence numbers follow the clock (tenths of a second since 2026), so the latest answer
+    // wins even between two tabs or devices; never below what this page has already used.
+    const tick10 = Math.floor((Date.now() - Date.UTC(2026, 0, 1)) / 100);
+    seq[position] = Math.max((seq[position] || 0) + 1, (pending[position]?.seq || 0) + 1, tick10);
     const selected = [...set.querySelectorAll("input:checked")].map((input) => Number(input.value));
     pending[position] = { selected, seq: seq[position] };
     persist();
@@ -106,13 +111,16 @@
     flush().then(() => finished && finish());
   });
 
+  function show(position, selected) {
+    fieldset(position)?.querySelectorAll("input").forEach((input) => {
+      input.checked = selected.includes(Number(input.value));
+    });
+  }
+
   // Answers given before a reload that never reached the server: show them and send them.
   for (const [position, item] of Object.entries(pending)) {
-    const set = fieldset(position);
-    if (!set) continue;
-    set.querySelectorAll("input").forEach((input) => {
-      input.checked = item.selected.includes(Number(input.value));
-    });
+    if (!fieldset(position)) continue;
+    show(position, item.selected);
     seq[position] = Math.max(seq[position] || 0, item.seq);
     mark(position, text.pending);
   }

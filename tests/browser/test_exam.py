@@ -72,3 +72,31 @@ def test_exam_survives_reload_and_offline_then_shows_the_result(page, shot):
     expect(page.get_by_test_id("score")).to_have_text(str(attempt.score))
     shot(page, "exam-result")
     assert attempt.status == "submitted"
+
+
+def test_an_answer_refused_by_a_busy_server_is_kept_and_sent_again(page):
+    subject = builders.subject()
+    worker = WorkerProfileFactory(user__phone="+8613744440002")
+    builders.complete_training(worker, subject)
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill("13744440002")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto("/exams/")
+    page.get_by_role("button", name="开始考试").click()
+    expect(page).to_have_url(re.compile(r"/exams/attempts/\d+/$"))
+    failures = {"left": 2}
+
+    def busy_then_fine(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(status=503, body="busy")
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/answers/$"), busy_then_fine)
+    answer(page, 0)
+    expect(page.get_by_test_id("q-state-0")).to_have_text("尚未保存")
+    # The page retries on its own (every 5 s) until the server takes it.
+    expect(page.get_by_test_id("q-state-0")).to_have_text("已保存", timeout=20_000)
+    assert AttemptAnswer.objects.filter(attempt__worker=worker, position=0).exists()
