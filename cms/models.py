@@ -28,6 +28,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from accounts.models import District, Industry
+from core.params import int_param
 
 from .blocks import RICH_TEXT_FEATURES, BodyStreamBlock
 from .search import cjk_terms
@@ -110,6 +111,28 @@ class BasePage(Page):
         return self.search_description or self.intro
 
 
+class SectionIndexPage(Page):
+    """A section under the home page that lists its children (bakerydemo's index pages)."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def listing(self, request) -> dict:
+        """What the section's template lists: bounded, paginated, related rows fetched."""
+        return {}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.listing(request))
+        return context
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
@@ -165,25 +188,20 @@ class HomePage(Page):
 # --- Articles -------------------------------------------------------------------------------
 
 
-class ArticleIndexPage(Page):
+class ArticleIndexPage(SectionIndexPage):
     """A section of articles: news (动态), science popularisation (科普), warning education (警示教育)."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ArticlePage"]
+    max_count = None  # several sections: 动态, 科普, 警示教育
     template = "cms/article_index_page.html"
 
     class Meta:
         verbose_name = _("article section")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing(self, request) -> dict:
         from .selectors import article_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(article_listing(section=self, request=request))
-        return context
+        return article_listing(section=self, request=request)
 
 
 class ArticlePageTag(TaggedItemBase):
@@ -239,23 +257,16 @@ class ArticlePage(BasePage):
 # --- Campaigns ------------------------------------------------------------------------------
 
 
-class CampaignIndexPage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class CampaignIndexPage(SectionIndexPage):
     subpage_types = ["cms.CampaignPage"]
-    max_count = 1
     template = "cms/campaign_index_page.html"
 
     class Meta:
         verbose_name = _("campaign list")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def listing(self, request) -> dict:
         campaigns = CampaignPage.objects.child_of(self).live().select_related("cover")
-        context["campaigns"] = paginate(request, campaigns.order_by("-start_date"))
-        return context
+        return {"campaigns": paginate(request, campaigns.order_by("-start_date"))}
 
 
 class CampaignPage(BasePage):
@@ -312,24 +323,17 @@ class CampaignPage(BasePage):
 # --- Events with registration ---------------------------------------------------------------
 
 
-class EventIndexPage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class EventIndexPage(SectionIndexPage):
     subpage_types = ["cms.EventPage"]
-    max_count = 1
     template = "cms/event_index_page.html"
 
     class Meta:
         verbose_name = _("event list")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing(self, request) -> dict:
         from .selectors import event_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(event_listing(index_page=self, request=request))
-        return context
+        return event_listing(index_page=self, request=request)
 
 
 class EventFormField(AbstractFormField):
@@ -517,22 +521,16 @@ class EventPage(AbstractForm, BasePage):
 # --- Experience halls -----------------------------------------------------------------------
 
 
-class ExperienceHallIndexPage(Page):
+class ExperienceHallIndexPage(SectionIndexPage):
     """The directory of safety experience halls (安全体验馆), filterable by district."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.ExperienceHallPage"]
-    max_count = 1
     template = "cms/experience_hall_index_page.html"
 
     class Meta:
         verbose_name = _("experience hall directory")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def listing(self, request) -> dict:
         halls = (
             ExperienceHallPage.objects.child_of(self)
             .live()
@@ -540,12 +538,13 @@ class ExperienceHallIndexPage(Page):
             .order_by("district__sort_order", "title")
         )
         district = request.GET.get("district", "")
-        if district.isdigit():
-            halls = halls.filter(district_id=int(district))
-        context["halls"] = paginate(request, halls)
-        context["districts"] = District.objects.filter(parent__isnull=False)
-        context["selected_district"] = district
-        return context
+        if (district_id := int_param(district)) is not None:
+            halls = halls.filter(district_id=district_id)
+        return {
+            "halls": paginate(request, halls),
+            "districts": District.objects.filter(parent__isnull=False),
+            "selected_district": district,
+        }
 
 
 class ExperienceHallPage(BasePage):
@@ -607,24 +606,17 @@ class ExperienceHallPage(BasePage):
 # --- Case library (以案说法) -----------------------------------------------------------------
 
 
-class CaseIndexPage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class CaseIndexPage(SectionIndexPage):
     subpage_types = ["cms.CasePage"]
-    max_count = 1
     template = "cms/case_index_page.html"
 
     class Meta:
         verbose_name = _("case library")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing(self, request) -> dict:
         from .selectors import case_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(case_listing(index_page=self, request=request))
-        return context
+        return case_listing(index_page=self, request=request)
 
 
 class CasePage(BasePage):
@@ -672,23 +664,16 @@ class CasePage(BasePage):
 # --- Videos and documents -------------------------------------------------------------------
 
 
-class VideoIndexPage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class VideoIndexPage(SectionIndexPage):
     subpage_types = ["cms.VideoPage"]
-    max_count = 1
     template = "cms/video_index_page.html"
 
     class Meta:
         verbose_name = _("video list")
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    def listing(self, request) -> dict:
         videos = VideoPage.objects.child_of(self).live().select_related("cover")
-        context["videos"] = paginate(request, videos.order_by("-first_published_at"))
-        return context
+        return {"videos": paginate(request, videos.order_by("-first_published_at"))}
 
 
 class VideoPage(BasePage):
@@ -731,26 +716,19 @@ class VideoPage(BasePage):
         return strip_tags(self.transcript)
 
 
-class DocumentLibraryPage(Page):
+class DocumentLibraryPage(SectionIndexPage):
     """Regulations, posters and leaflets from Wagtail documents, by collection and search."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types: list[str] = []
-    max_count = 1
     template = "cms/document_library_page.html"
 
     class Meta:
         verbose_name = _("document library")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing(self, request) -> dict:
         from .selectors import document_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(document_listing(request=request))
-        return context
+        return document_listing(request=request)
 
 
 # --- Site settings --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from wagtail.models import Collection
 
 from accounts.models import District, Industry
 from core.figures import campaign_figures
+from core.params import int_param
 
 from .models import (
     ArticlePage,
@@ -146,10 +147,10 @@ def case_listing(*, index_page, request) -> dict:
     )
     if industry:
         cases = cases.filter(industry__code=industry)
-    if district.isdigit():
-        cases = cases.filter(district_id=int(district))
-    if year.isdigit():
-        cases = cases.filter(decided_on__year=int(year))
+    if (district_id := int_param(district)) is not None:
+        cases = cases.filter(district_id=district_id)
+    if (year_number := int_param(year)) is not None:
+        cases = cases.filter(decided_on__year=year_number)
     return {
         "cases": paginate(request, cases),
         "industries": Industry.objects.all(),
@@ -169,8 +170,8 @@ def document_listing(*, request) -> dict:
     query, collection = request.GET.get("q", "").strip(), request.GET.get("collection", "")
     if query:
         documents = documents.filter(title__icontains=query)
-    if collection.isdigit():
-        documents = documents.filter(collection_id=int(collection))
+    if (collection_id := int_param(collection)) is not None:
+        documents = documents.filter(collection_id=collection_id)
     return {
         "documents": paginate(request, documents, per_page=20),
         "collections": Collection.objects.filter(depth__gt=1).order_by("path"),

@@ -16,30 +16,23 @@ from wagtail.models import Orderable, Page
 
 from accounts.models import District, Enterprise, WorkerProfile, private_storage
 from cms.blocks import RICH_TEXT_FEATURES
-from cms.models import Audience, BasePage
+from cms.models import Audience, BasePage, SectionIndexPage
 from core.models import BaseModel
 
 # --- Courses and lessons (Wagtail) ----------------------------------------------------------
 
 
-class CourseIndexPage(Page):
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
+class CourseIndexPage(SectionIndexPage):
     subpage_types = ["training.CoursePage"]
-    max_count = 1
     template = "training/course_index_page.html"
 
     class Meta:
         verbose_name = _("course list")
 
-    def get_context(self, request, *args, **kwargs):
+    def listing(self, request) -> dict:
         from .selectors import course_listing
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(course_listing(index_page=self, request=request))
-        return context
+        return course_listing(index_page=self, request=request)
 
 
 class CoursePage(BasePage):

@@ -15,6 +15,7 @@ from accounts.models import WorkerProfile
 from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise, may
 from core.errors import DomainError
 from core.exports import AuditedExportMixin
+from core.params import int_param
 
 from . import services
 from .filters import RosterProgressFilter
@@ -22,15 +23,6 @@ from .models import CoursePage, LessonPage, ProgressSummary
 from .pdf import training_record_pdf
 from .selectors import my_learning, progress_rows
 from .tables import ProgressTable, RosterProgressTable
-
-
-def _small_int(value) -> int | None:
-    """A form value as a positive int, or None (``"²".isdigit()`` is True, so parse instead)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 def _worker_or_404(request) -> WorkerProfile:
@@ -95,7 +87,7 @@ def checkpoints(request, lesson_id: int):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     answers = {}
     for checkpoint in lesson.checkpoints.all():
-        value = _small_int(request.POST.get(f"checkpoint-{checkpoint.pk}"))
+        value = int_param(request.POST.get(f"checkpoint-{checkpoint.pk}"))
         if value is not None:
             answers[checkpoint.pk] = value
     try:
@@ -152,9 +144,9 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
         enterprise = managed_enterprise(request.user)
         if enterprise is None:
             return HttpResponse(status=403)
-        course_id = _small_int(request.POST.get("course"))
+        course_id = int_param(request.POST.get("course"))
         course = CoursePage.objects.live().filter(pk=course_id).first() if course_id else None
-        ids = [pk for pk in map(_small_int, request.POST.getlist("workers")) if pk]
+        ids = [pk for pk in map(int_param, request.POST.getlist("workers")) if pk]
         workers = WorkerProfile.objects.filter(employer=enterprise, pk__in=ids)
         if course is None or not ids:
             messages.error(request, _("Choose a course and at least one worker."))
