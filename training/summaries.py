@@ -63,6 +63,10 @@ def progress_summaries_refresh() -> int:
                     target=scope_targets.get(pk),
                 )
             )
+    # Scopes with no workers and no target any more leave the summaries.
+    for scope, _field, _model in SCOPES:
+        current = [row.scope_id for row in rows if row.scope == scope]
+        ProgressSummary.objects.filter(scope=scope).exclude(scope_id__in=current).delete()
     ProgressSummary.objects.bulk_create(
         rows,
         update_conflicts=True,

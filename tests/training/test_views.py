@@ -168,3 +168,13 @@ def test_junk_checkpoint_answers_and_pages_are_not_500s(client, course):
     client.force_login(bureau)
     for page in ("abc", "99"):
         assert client.get(reverse("training:progress"), {"page": page}).status_code in (200, 404)
+
+
+def test_summaries_forget_scopes_that_are_gone(course):
+    enterprise = EnterpriseFactory()
+    worker = WorkerProfileFactory(employer=enterprise)
+    progress_summaries_refresh()
+    assert ProgressSummary.objects.filter(scope="enterprise", scope_id=enterprise.pk).exists()
+    worker.delete()
+    progress_summaries_refresh()
+    assert not ProgressSummary.objects.filter(scope="enterprise", scope_id=enterprise.pk).exists()
