@@ -28,15 +28,15 @@ from django.utils.translation import gettext_lazy
 from core.errors import DomainError
 from core.events import audit_record
 from core.exports import spreadsheet_safe
-from training.imports import (
-    _HEADER_NOISE,
-    _cell_text,
-    _csv_records,
-    _file_error,
-    _too_big,
-    _xlsx_records,
-    import_max_bytes,
+from core.spreadsheets import (
+    HEADER_NOISE,
+    cell_text,
+    csv_records,
+    file_error,
+    too_big,
+    xlsx_records,
 )
+from training.imports import import_max_bytes
 
 from .models import BlueprintRule, Question, QuestionCategory, Subject
 
@@ -294,7 +294,7 @@ def _cell(value) -> str:
     """A cell's text with its line breaks kept (a stem may have several lines); a formula
     guard written by the export (a leading ') is removed."""
     if not isinstance(value, str):
-        return _cell_text(value)
+        return cell_text(value)
     text = value.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if text.startswith("'") and text[1:].startswith(("=", "+", "-", "@")):
         text = text[1:]
@@ -302,7 +302,7 @@ def _cell(value) -> str:
 
 
 def _column_key(header: str) -> str | None:
-    return _ALIASES.get(_HEADER_NOISE.sub("", header).lower())
+    return _ALIASES.get(HEADER_NOISE.sub("", header).lower())
 
 
 def bank_file_read(*, name: str, content: bytes) -> list[dict]:
@@ -314,14 +314,14 @@ def bank_file_read(*, name: str, content: bytes) -> list[dict]:
     """
     suffix = PurePath(name or "").suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise _file_error(
+        raise file_error(
             gettext_lazy("Upload a CSV (.csv) or Excel (.xlsx) file."), code="file_type"
         )
     if len(content) > import_max_bytes():
-        raise _too_big(len(content))
+        raise too_big(len(content), limit=import_max_bytes())
     if not content.strip():
-        raise _file_error(gettext_lazy("The file is empty."), code="empty")
-    records = _csv_records(content) if suffix == ".csv" else _xlsx_records(content)
+        raise file_error(gettext_lazy("The file is empty."), code="empty")
+    records = csv_records(content) if suffix == ".csv" else xlsx_records(content)
     max_rows = bank_import_max_rows()
     max_lines = 2 * max_rows + HEADER_SEARCH_ROWS + 1000  # blank lines are skipped, up to here
     columns: dict[str, int] | None = None
@@ -352,7 +352,7 @@ def bank_file_read(*, name: str, content: bytes) -> list[dict]:
         if any(row[key] for key in HEADERS):
             rows.append(row)
     if columns is None:
-        raise _file_error(
+        raise file_error(
             gettext_lazy(
                 "The first row must name the columns; required: %(columns)s. Export a "
                 "subject's bank to see the expected columns."
@@ -361,14 +361,14 @@ def bank_file_read(*, name: str, content: bytes) -> list[dict]:
             code="missing_columns",
         )
     if not rows:
-        raise _file_error(
+        raise file_error(
             gettext_lazy("The file has column names but no question rows."), code="no_rows"
         )
     return rows
 
 
 def _too_many_rows(max_rows: int) -> DomainError:
-    return _file_error(
+    return file_error(
         gettext_lazy("The file has more than %(max)d question rows; split it into smaller files.")
         % {"max": max_rows},
         code="too_many_rows",
@@ -422,7 +422,7 @@ def _row_check(row: dict, subjects: dict[str, Subject]) -> _Checked:
         reasons.append(Reason("category_missing", _("The category is missing.")))
     elif len(checked.category) > QuestionCategory._meta.get_field("name").max_length:
         reasons.append(Reason("category_too_long", _("The category name is too long.")))
-    kind = _KIND_ALIASES.get(_HEADER_NOISE.sub("", row["kind"]).lower())
+    kind = _KIND_ALIASES.get(HEADER_NOISE.sub("", row["kind"]).lower())
     if kind is None:
         reasons.append(
             Reason(
@@ -606,7 +606,7 @@ def bank_import_file(*, uploaded_file, actor) -> dict:
     name = PurePath(getattr(uploaded_file, "name", "") or "").name
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > import_max_bytes():
-        raise _too_big(size)
+        raise too_big(size, limit=import_max_bytes())
     uploaded_file.seek(0)
     content = uploaded_file.read(import_max_bytes() + 1)
     rows = bank_file_read(name=name, content=content)

@@ -9,12 +9,9 @@ It is safe to run twice: a finished import is returned unchanged, and an interru
 continues after the last committed batch.
 """
 
-import csv
-import io
 import re
 import secrets
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from uuid import uuid4
@@ -25,7 +22,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,13 +29,20 @@ from accounts.models import District, Enterprise, Industry, User, WorkerProfile
 from accounts.services import worker_profile_create
 from accounts.validators import normalize_id_number, normalize_mobile, normalize_real_name
 from core.errors import DomainError
+from core.spreadsheets import (
+    HEADER_NOISE,
+    cell_text,
+    csv_records,
+    file_error,
+    too_big,
+    xlsx_records,
+)
 
 from .models import RosterImport
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_ROWS = 20_000
 BATCH_SIZE = 250
-MAX_COLUMNS = 64  # columns read from a spreadsheet; a roster needs five
 HEADER_SEARCH_ROWS = 5  # a title line or two may stand above the column names
 REPORT_VALUE_LENGTH = 100  # values longer than this are cut in the report
 
@@ -70,7 +73,6 @@ TEMPLATE_EXAMPLE = {
 }
 
 _ALIASES = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
-_HEADER_NOISE = re.compile(r"[\s*＊:：]+|[(（][^)）]*[)）]")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 
 
@@ -85,93 +87,8 @@ def import_max_rows() -> int:
 # --- Reading the file -----------------------------------------------------------------------
 
 
-def _file_error(message, *, code: str) -> DomainError:
-    return DomainError(message, code=code, field="file")
-
-
-def _decode(content: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), else GB18030 (which includes GBK and GB2312:
-    what Excel and WPS write on Chinese Windows); any other encoding is refused."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _file_error(
-            gettext_lazy(
-                "This file is saved as UTF-16 text. Save it as “CSV UTF-8” or as an Excel "
-                "workbook (.xlsx) and upload it again."
-            ),
-            code="encoding",
-        )
-    if b"\x00" in content:
-        raise _file_error(
-            gettext_lazy("This is not a CSV text file. Upload a .csv or .xlsx file."),
-            code="not_text",
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _file_error(
-        gettext_lazy(
-            "The characters of this file cannot be read: save it as “CSV UTF-8” or as an "
-            "Excel workbook (.xlsx) and upload it again."
-        ),
-        code="encoding",
-    )
-
-
-def _csv_records(content: bytes) -> Iterator[list]:
-    text = _decode(content)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",\t;", key=first_line.count) if first_line else ","
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise _file_error(
-            gettext_lazy("This CSV file is malformed and cannot be read (%(error)s).")
-            % {"error": error},
-            code="malformed",
-        ) from None
-
-
-def _xlsx_records(content: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    unreadable = _file_error(
-        gettext_lazy(
-            "This Excel file is damaged or not really an .xlsx workbook. Open it in Excel or "
-            "WPS, save it as .xlsx (or CSV UTF-8) and upload it again."
-        ),
-        code="malformed",
-    )
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise unreadable
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 -- a damaged workbook fails in the parser in many ways
-        raise unreadable from None
-    try:
-        sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
-        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    except Exception:  # noqa: BLE001 -- as above, while reading the rows
-        raise unreadable from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed in Excel: 13812345678.0
-    if isinstance(value, int):
-        return str(value)
-    return " ".join(str(value).replace("\ufeff", "").split())
-
-
 def _column_key(header: str) -> str | None:
-    return _ALIASES.get(_HEADER_NOISE.sub("", header).lower())
+    return _ALIASES.get(HEADER_NOISE.sub("", header).lower())
 
 
 def _header_columns(cells: list[str]) -> dict[str, int]:
@@ -182,7 +99,7 @@ def _header_columns(cells: list[str]) -> dict[str, int]:
         if key is None:
             continue
         if key in columns:
-            raise _file_error(
+            raise file_error(
                 gettext_lazy("The column “%(column)s” appears twice in the first row.")
                 % {"column": TEMPLATE_HEADERS[key]},
                 code="duplicate_column",
@@ -208,15 +125,15 @@ def roster_file_read(*, name: str, content: bytes) -> list[dict]:
             if suffix == ".xls"
             else gettext_lazy("Upload a CSV (.csv) or Excel (.xlsx) file.")
         )
-        raise _file_error(message, code="file_type")
+        raise file_error(message, code="file_type")
     if len(content) > import_max_bytes():
-        raise _too_big(len(content))
+        raise too_big(len(content), limit=import_max_bytes())
     if not content.strip():
-        raise _file_error(gettext_lazy("The file is empty."), code="empty")
-    records = _csv_records(content) if suffix == ".csv" else _xlsx_records(content)
+        raise file_error(gettext_lazy("The file is empty."), code="empty")
+    records = csv_records(content) if suffix == ".csv" else xlsx_records(content)
     rows = _rows_from(records)
     if not rows:
-        raise _file_error(
+        raise file_error(
             gettext_lazy("The file has column names but no worker rows."), code="no_rows"
         )
     return rows
@@ -230,7 +147,7 @@ def _rows_from(records: Iterable) -> list[dict]:
     first_header: list[str] | None = None
     rows: list[dict] = []
     for line, record in enumerate(records, start=1):
-        cells = [_cell_text(value) for value in record]
+        cells = [cell_text(value) for value in record]
         if line > max_lines:
             raise _too_many_rows(max_rows)
         if not any(cells):
@@ -255,7 +172,7 @@ def _rows_from(records: Iterable) -> list[dict]:
     if columns is None:
         found = _header_columns(first_header or [])
         missing = [TEMPLATE_HEADERS[key] for key in REQUIRED_COLUMNS if key not in found]
-        raise _file_error(
+        raise file_error(
             gettext_lazy(
                 "The first row must name the columns; these required columns are missing: "
                 "%(columns)s. Download the template to see the expected columns."
@@ -266,16 +183,8 @@ def _rows_from(records: Iterable) -> list[dict]:
     return rows
 
 
-def _too_big(size: int) -> DomainError:
-    return _file_error(
-        gettext_lazy("The file is %(size)s; at most %(limit)s can be imported at once.")
-        % {"size": filesizeformat(size), "limit": filesizeformat(import_max_bytes())},
-        code="too_big",
-    )
-
-
 def _too_many_rows(max_rows: int) -> DomainError:
-    return _file_error(
+    return file_error(
         gettext_lazy("The file has more than %(max)d worker rows; split it into smaller files.")
         % {"max": max_rows},
         code="too_many_rows",
@@ -297,7 +206,7 @@ def roster_import_create(
     name = PurePath(getattr(uploaded_file, "name", "") or "").name
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > import_max_bytes():
-        raise _too_big(size)
+        raise too_big(size, limit=import_max_bytes())
     uploaded_file.seek(0)
     content = uploaded_file.read(import_max_bytes() + 1)
     rows = roster_file_read(name=name, content=content)
