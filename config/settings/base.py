@@ -214,6 +214,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
     "submit-expired-attempts": {"task": "exams.tasks.submit_expired_attempts", "schedule": 30.0},
+    "sweep-bookings": {"task": "exams.tasks.sweep_bookings", "schedule": 300.0},
     "remind-workers-not-started": {
         "task": "training.tasks.remind_workers_not_started",
         "schedule": 6 * 3600.0,  # deduplicated per enrolment and week, so often is harmless
@@ -222,6 +223,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Anxun --------------------------------------------------------------------------------
 ANXUN_CAMPAIGN_TARGET = 1_000_000
+# Practical exams: how long a freed seat is offered to the waiting list, when reminders go out.
+ANXUN_WAITLIST_OFFER_HOURS = 12
+ANXUN_BOOKING_REMINDER_HOURS = 24
+# The function a passing practical result calls in its transaction (the certificates app).
+ANXUN_CERTIFICATE_ISSUER = ""
 # Reference data loaded by `manage.py load_reference_data` (replace for another city).
 ANXUN_DISTRICTS_FILE = BASE_DIR / "accounts" / "data" / "districts_hangzhou.json"
 ANXUN_INDUSTRIES_FILE = BASE_DIR / "accounts" / "data" / "industries_gbt4754.json"
