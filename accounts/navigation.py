@@ -22,7 +22,10 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("My learning"), reverse("training:learning")))
         items.append(NavItem(_("My exams"), reverse("exams:list")))
         items.append(NavItem(_("Practice"), reverse("practice:home")))
+        items.append(NavItem(_("Practical exam"), reverse("practical:bookings")))
         items.append(NavItem(_("My profile"), reverse("accounts:profile")))
+    if may(user, Action.CHECK_IN_CANDIDATES):
+        items.append(NavItem(_("Exam centre"), reverse("centre:home")))
     if may(user, Action.VIEW_WORKERS):
         items.append(NavItem(_("Workers"), reverse("accounts:worker_roster")))
     if may(user, Action.VIEW_WORKERS):

@@ -25,6 +25,7 @@ class Action(StrEnum):
     PUBLISH_CMS = "publish_cms"  # Wagtail admin: approve and publish
     CHECK_IN_CANDIDATES = "check_in_candidates"
     SCORE_PRACTICAL = "score_practical"
+    MANAGE_SESSIONS = "manage_sessions"  # publish practical sessions, seat urgent cases
     VIEW_CAMPAIGN = "view_campaign"  # dashboards, scoped by district
     REVOKE_CERTIFICATES = "revoke_certificates"
     GRANT_ROLES = "grant_roles"
@@ -40,6 +41,7 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.PUBLISH_CMS: frozenset({Role.PUBLICITY_MODERATOR}),
     Action.CHECK_IN_CANDIDATES: frozenset({Role.CENTER_STAFF, Role.EXAMINER}),
     Action.SCORE_PRACTICAL: frozenset({Role.EXAMINER}),
+    Action.MANAGE_SESSIONS: frozenset({Role.CENTER_STAFF}),
     Action.VIEW_CAMPAIGN: frozenset({Role.DISTRICT_OFFICER, Role.BUREAU_OFFICER}),
     Action.REVOKE_CERTIFICATES: frozenset({Role.BUREAU_OFFICER}),
     Action.GRANT_ROLES: frozenset({Role.BUREAU_OFFICER}),

@@ -34,6 +34,8 @@ urlpatterns = [
     path("", include("cms.urls")),
     path("training/", include("training.urls")),
     path("exams/practice/", include("exams.urls_practice")),
+    path("exams/practical/", include("exams.practical.urls")),
+    path("centre/", include("exams.practical.urls_centre")),
     path("exams/staff/", include("exams.urls_staff")),
     path("exams/", include("exams.urls")),
     path("enterprise/imports/", include("training.urls_imports")),

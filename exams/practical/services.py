@@ -80,7 +80,11 @@ def _audit(booking: Booking, verb: str, actor, before: str | None = None, **afte
 
 def sessions_lock(*session_ids: int) -> dict[int, PracticalSession]:
     """Lock sessions' rows in primary-key order (a fixed order cannot deadlock)."""
-    locked = PracticalSession.objects.select_for_update().filter(pk__in=session_ids).order_by("pk")
+    locked = (
+        PracticalSession.objects.select_for_update(of=("self",))
+        .filter(pk__in=session_ids)
+        .order_by("pk")
+    )
     sessions = {session.pk: session for session in locked.select_related("subject", "center")}
     if len(sessions) != len(set(session_ids)):
         raise DomainError(_("No such session."), code="not_found")
@@ -335,6 +339,12 @@ def _session_of(booking_id: int, worker: WorkerProfile | None) -> int:
 
 def _locked_booking(booking_id: int, session: PracticalSession) -> Booking:
     booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if booking.session_id != session.pk:
+        # Moved to another session (rescheduled) after its session was read and before the lock.
+        raise DomainError(
+            _("This booking has just been changed. Reload the page and try again."),
+            code="conflict",
+        )
     booking.session = session
     return booking
 
@@ -360,7 +370,11 @@ def booking_cancel(
             % {"status": booking.get_status_display()},
             code="not_cancellable",
         )
-    if booking.status == Booking.Status.CONFIRMED and now > _cutoff(session):
+    if (
+        booking.status == Booking.Status.CONFIRMED
+        and now > _cutoff(session)
+        and not session.cancelled
+    ):
         raise DomainError(
             _(
                 "Bookings can be cancelled or moved until %(time)s. Call the centre "
@@ -393,7 +407,7 @@ def booking_reschedule(
     booking = _locked_booking(booking_id, old)
     if booking.status != Booking.Status.CONFIRMED:
         raise DomainError(_("Only a confirmed booking can be moved."), code="not_confirmed")
-    if now > _cutoff(old):
+    if now > _cutoff(old) and not old.cancelled:
         raise DomainError(
             _("Bookings can be cancelled or moved until %(time)s.")
             % {"time": _local(_cutoff(old))},
@@ -427,7 +441,7 @@ def _offer_free_seats(session: PracticalSession, *, now) -> list[Booking]:
     offered = []
     free = session.capacity - session.held_back - session.seats_taken
     waiting = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(session=session, status=Booking.Status.WAITLISTED)
         .select_related("worker__user")
         .order_by("waitlisted_at", "pk")
@@ -519,7 +533,8 @@ def _lapse_offer(booking_id: int, *, now) -> bool:
 @transaction.atomic
 def _close_session(session_id: int, *, now) -> int:
     """After a session ends: the unseen confirmed bookings become no-shows, the waiting list
-    lapses. Returns the number of no-shows."""
+    lapses. Returns the number of no-shows. A cancelled session has none: its bookings are
+    cancelled, since nobody missed a session that did not take place."""
     session = sessions_lock(session_id)[session_id]
     if session.closed_at is not None or session.ends_at > now:
         return 0
@@ -530,7 +545,10 @@ def _close_session(session_id: int, *, now) -> int:
     )
     for booking in bookings:
         before = booking.status
-        if before == Booking.Status.CONFIRMED:
+        if before == Booking.Status.CONFIRMED and session.cancelled:
+            booking.status = Booking.Status.CANCELLED
+            _seats_change(session, -1)
+        elif before == Booking.Status.CONFIRMED:
             booking.status = Booking.Status.NO_SHOW
             no_shows += 1
         else:
@@ -588,6 +606,7 @@ def bookings_sweep(*, now=None, batch: int = 500) -> dict[str, int]:
     due = Booking.objects.filter(
         status=Booking.Status.CONFIRMED,
         reminded_at__isnull=True,
+        session__cancelled=False,
         session__starts_at__gt=now,
         session__starts_at__lte=now + timedelta(hours=reminder_hours()),
     ).values_list("pk", flat=True)[:batch]

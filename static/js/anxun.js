@@ -39,3 +39,9 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Forms that change something for good ask first (the question is in data-confirm).
+document.addEventListener("submit", (event) => {
+  const question = event.target.dataset && event.target.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});

@@ -177,6 +177,7 @@ EXPECTED = {
     Action.PUBLISH_CMS: {"publicity_moderator"},
     Action.CHECK_IN_CANDIDATES: {"center_staff", "examiner"},
     Action.SCORE_PRACTICAL: {"examiner"},
+    Action.MANAGE_SESSIONS: {"center_staff"},
     Action.VIEW_CAMPAIGN: {"district_officer", "bureau_officer"},
     Action.REVOKE_CERTIFICATES: {"bureau_officer"},
     Action.GRANT_ROLES: {"bureau_officer"},

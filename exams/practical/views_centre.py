@@ -1,0 +1,499 @@
+"""Exam-centre pages (included at ``centre/``): today's sessions, the check-in scanner, session
+rosters, scoring, supervisor corrections, sessions and results with exports.
+
+Who may: every page needs the role's action (``CHECK_IN_CANDIDATES`` for desk staff and
+examiners, ``SCORE_PRACTICAL`` for scoring, ``MANAGE_SESSIONS`` to publish sessions and seat
+urgent cases) *and* a post at the centre in the URL (``CenterStaff``); corrections need the
+post's supervisor flag. Anyone else gets 403 with the reason; anonymous visitors the login page.
+"""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView, TemplateView, View
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts.models import WorkerProfile
+from accounts.permissions import Action, ActionRequiredMixin, may
+from core.errors import DomainError
+from core.errors import PermissionDenied as DomainPermissionDenied
+from core.exports import AuditedExportMixin
+from core.params import int_param
+
+from ..models import Booking, ExamCenter, ExamResult, PracticalScore, PracticalSession, Subject
+from . import selectors, services
+from .filters import CenterSessionFilter, ResultFilter, RosterFilter
+from .tables import CenterSessionTable, ResultTable, RosterTable
+
+
+class CenterMixin(ActionRequiredMixin):
+    """Resolve ``self.center`` from the URL and require a post there."""
+
+    required_action = Action.CHECK_IN_CANDIDATES
+    supervisor_only = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and may(request.user, self.required_action):
+            self.center = get_object_or_404(ExamCenter, code=kwargs["code"])
+            self.staff_post = services.center_posts(request.user).get(self.center.pk)
+            if self.staff_post is None:
+                raise DjangoPermissionDenied(
+                    _("You do not work at %(center)s.") % {"center": self.center}
+                )
+            if self.supervisor_only and not self.staff_post.supervisor:
+                raise DjangoPermissionDenied(_("Only the centre's supervisor may do this."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            center=self.center,
+            staff_post=self.staff_post,
+            may_score=may(self.request.user, Action.SCORE_PRACTICAL),
+            may_manage=may(self.request.user, Action.MANAGE_SESSIONS),
+            **kwargs,
+        )
+
+
+class CenterHomeView(ActionRequiredMixin, TemplateView):
+    """The centres the user works at and their sessions today."""
+
+    required_action = Action.CHECK_IN_CANDIDATES
+    template_name = "exams/practical/centre/home.html"
+
+    def get_context_data(self, **kwargs):
+        centers = list(selectors.centers_of(self.request.user))
+        return super().get_context_data(
+            centers=[(center, list(selectors.today_sessions(center))) for center in centers],
+            **kwargs,
+        )
+
+
+# --- Check-in ------------------------------------------------------------------------------
+
+
+class CheckInView(CenterMixin, TemplateView):
+    """The scanner page. ``?scanned=`` (a camera decode, a handheld scanner's typing, an ID
+    number) or ``?t=`` (a phone camera app opening the ticket's URL) looks the candidate up;
+    a POST confirms the check-in after staff compared photo and face."""
+
+    template_name = "exams/practical/centre/check_in.html"
+
+    def get_context_data(self, **kwargs):
+        scanned = (self.request.GET.get("scanned") or self.request.GET.get("t") or "").strip()
+        booking = refusal = None
+        if scanned:
+            if len(scanned) > 500:
+                refusal = _("That is not an admission ticket or an ID number.")
+            else:
+                try:
+                    booking = services.checkin_lookup(
+                        user=self.request.user, center=self.center, scanned=scanned
+                    )
+                except DomainError as error:
+                    refusal = error.message
+        return super().get_context_data(
+            scanned=scanned,
+            booking=booking,
+            refusal=refusal,
+            sessions=selectors.today_sessions(self.center),
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if response.context_data["refusal"]:
+            response.status_code = 409
+        return response
+
+    def post(self, request, *args, **kwargs):
+        booking_id = int_param(request.POST.get("booking"))
+        if booking_id is None:
+            messages.error(request, _("Scan a ticket first."))
+            return redirect("centre:check_in", self.center.code)
+        try:
+            booking = services.checkin_confirm(
+                user=request.user, booking_id=booking_id, center=self.center
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is checked in (%(time)s).")
+                % {
+                    "name": booking.worker.real_name,
+                    "time": timezone.localtime(booking.checked_in_at).strftime("%H:%M"),
+                },
+            )
+        return redirect("centre:check_in", self.center.code)
+
+
+class TicketLinkView(ActionRequiredMixin, View):
+    """Where a ticket's QR points: a phone camera app opens it, and the staff member lands on
+    the check-in page of their centre with the ticket looked up (or its refusal)."""
+
+    required_action = Action.CHECK_IN_CANDIDATES
+
+    def get(self, request):
+        centers = list(selectors.centers_of(request.user))
+        if not centers:
+            raise DjangoPermissionDenied(_("You do not work at an exam centre."))
+        token = request.GET.get("t", "")
+        center = centers[0]
+        booking_id = int_param(token.split(":", 1)[0]) if ":" in token else None
+        if booking_id is not None:
+            ticket_center = (
+                Booking.objects.filter(pk=booking_id)
+                .values_list("session__center_id", flat=True)
+                .first()
+            )
+            center = next((c for c in centers if c.pk == ticket_center), center)
+        url = reverse("centre:check_in", args=[center.code])
+        return redirect(f"{url}?t={token}" if token else url)
+
+
+class DecodeView(CenterMixin, View):
+    """A camera frame from the scanner page, for browsers without a barcode detector: the QR
+    is decoded on the server (zxing-cpp)."""
+
+    def post(self, request, *args, **kwargs):
+        from . import scanning  # zxing-cpp: loaded by the one view that decodes
+
+        frame = request.FILES.get("frame")
+        if frame is None:
+            return JsonResponse({"error": _("No image was sent.")}, status=400)
+        try:
+            text = scanning.qr_decode(frame.read(scanning.MAX_BYTES + 1))
+        except DomainError as error:
+            return JsonResponse({"error": str(error.message)}, status=422)
+        if not text:
+            return JsonResponse({"error": _("No QR code found in the image.")}, status=422)
+        return JsonResponse({"text": text})
+
+
+class CandidatePhotoView(CenterMixin, View):
+    """A booked candidate's photo, to staff of the centre they are booked at."""
+
+    def get(self, request, *args, **kwargs):
+        booking = get_object_or_404(
+            Booking.objects.select_related("worker"),
+            pk=kwargs["booking_id"],
+            session__center=self.center,
+        )
+        if not booking.worker.photo:
+            raise Http404
+        response = FileResponse(booking.worker.photo.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- Sessions and rosters ------------------------------------------------------------------
+
+
+class SessionListView(CenterMixin, AuditedExportMixin, SingleTableMixin, FilterView):
+    template_name = "exams/practical/centre/sessions.html"
+    table_class = CenterSessionTable
+    filterset_class = CenterSessionFilter
+    paginate_by = 50
+    export_name = "centre_sessions"
+
+    def get_queryset(self):
+        return selectors.center_sessions(self.center)
+
+
+class SessionForm(forms.Form):
+    subject = forms.ModelChoiceField(label=gettext_lazy("Subject"), queryset=Subject.objects.none())
+    day = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    starts = forms.TimeField(
+        label=gettext_lazy("Starts"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends = forms.TimeField(
+        label=gettext_lazy("Ends"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    capacity = forms.IntegerField(label=gettext_lazy("Seats"), min_value=1, max_value=500)
+    held_back = forms.IntegerField(
+        label=gettext_lazy("Seats held for urgent cases"), min_value=0, max_value=500, initial=0
+    )
+    cancel_cutoff_hours = forms.IntegerField(
+        label=gettext_lazy("Cancel or reschedule until (hours before)"),
+        min_value=0,
+        max_value=14 * 24,
+        initial=48,
+    )
+
+    def __init__(self, *args, center: ExamCenter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].queryset = center.subjects.filter(active=True)
+
+
+def _aware(day, at) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class SessionCreateView(CenterMixin, FormView):
+    required_action = Action.MANAGE_SESSIONS
+    template_name = "exams/practical/centre/session_form.html"
+    form_class = SessionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "center": self.center}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                actor=self.request.user,
+                center=self.center,
+                subject=data["subject"],
+                starts_at=_aware(data["day"], data["starts"]),
+                ends_at=_aware(data["day"], data["ends"]),
+                capacity=data["capacity"],
+                held_back=data["held_back"],
+                cancel_cutoff_hours=data["cancel_cutoff_hours"],
+            )
+        except DomainError as error:
+            field = {"starts_at": "starts", "ends_at": "ends", "booking_closes_at": "day"}.get(
+                error.field, error.field
+            )
+            form.add_error(field if field in form.fields else None, error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The session is published."))
+        return redirect("centre:session", self.center.code, session.pk)
+
+
+class UrgentBookingForm(forms.Form):
+    id_number = forms.CharField(label=gettext_lazy("ID number"), max_length=18)
+
+
+class SessionRosterView(CenterMixin, AuditedExportMixin, SingleTableMixin, FilterView):
+    template_name = "exams/practical/centre/session.html"
+    table_class = RosterTable
+    filterset_class = RosterFilter
+    paginate_by = 100
+    export_name = "session_roster"
+
+    def get_session(self) -> PracticalSession:
+        return get_object_or_404(
+            PracticalSession.objects.select_related("subject", "center"),
+            pk=self.kwargs["session_id"],
+            center=self.center,
+        )
+
+    def get_queryset(self):
+        self.session = self.get_session()
+        return selectors.session_roster(self.session)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            session=self.session, urgent_form=UrgentBookingForm(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        """Seat an urgent case (centre staff): the held-back seats may be used."""
+        if not may(request.user, Action.MANAGE_SESSIONS):
+            raise DjangoPermissionDenied(_("Only centre staff may seat urgent cases."))
+        session = self.get_session()
+        form = UrgentBookingForm(request.POST)
+        worker = None
+        if form.is_valid():
+            worker = WorkerProfile.objects.filter(
+                id_number=form.cleaned_data["id_number"].strip().upper()
+            ).first()
+        if worker is None:
+            messages.error(request, _("No worker has that ID number."))
+        else:
+            try:
+                services.booking_create(
+                    worker=worker, session_id=session.pk, urgent=True, actor=request.user
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request, _("%(name)s is booked (urgent).") % {"name": worker.real_name}
+                )
+        return redirect("centre:session", self.center.code, session.pk)
+
+
+# --- Scoring -------------------------------------------------------------------------------
+
+
+def _points_from(post, items) -> tuple[dict[int, int], list[int], list[str]]:
+    """Read the scoring form: points per item (blank or junk is an error), failed criticals."""
+    points, failed, errors = {}, [], []
+    for item in items:
+        raw = (post.get(f"item-{item.pk}") or "").strip()
+        value = int_param(raw)
+        if value is None:
+            errors.append(
+                _("Give a score for “%(item)s” (0 to %(max)d).")
+                % {"item": item.title, "max": item.max_points}
+            )
+        else:
+            points[item.pk] = value
+        if item.critical and post.get(f"failed-{item.pk}") == "1":
+            failed.append(item.pk)
+    return points, failed, errors
+
+
+class ScoringMixin(CenterMixin):
+    def load(self) -> Booking:
+        return get_object_or_404(
+            Booking.objects.select_related("worker__user", "session__subject", "subject"),
+            pk=self.kwargs["booking_id"],
+            session__center=self.center,
+        )
+
+    def render_form(self, booking, *, errors=(), values=None, failed=(), status=200, **extra):
+        try:
+            items = services.rubric_for(booking.subject)
+        except DomainError as error:
+            items, errors = [], [*errors, error.message]
+        values = values or {}
+        rows = [
+            {
+                "item": item,
+                "value": values.get(f"item-{item.pk}", ""),
+                "failed": item.pk in set(failed),
+            }
+            for item in items
+        ]
+        context = self.get_context_data(
+            booking=booking,
+            rows=rows,
+            errors=errors,
+            reason=values.get("reason", ""),
+            scores=PracticalScore.objects.filter(booking=booking).select_related("examiner"),
+            **extra,
+        )
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+
+class ScoreView(ScoringMixin, TemplateView):
+    """The examiner's tablet form: one row per rubric item, critical items with a fail box."""
+
+    required_action = Action.SCORE_PRACTICAL
+    template_name = "exams/practical/centre/score.html"
+
+    def get(self, request, *args, **kwargs):
+        booking = self.load()
+        refusal = None
+        if booking.status == Booking.Status.CONFIRMED:
+            refusal = _("Check the candidate in before scoring.")
+        elif booking.status != Booking.Status.CHECKED_IN:
+            refusal = _("This candidate has been scored.")
+        elif booking.scores.filter(examiner=request.user).exists():
+            refusal = _("You have scored this candidate already.")
+        return self.render_form(booking, refusal=refusal)
+
+    def post(self, request, *args, **kwargs):
+        booking = self.load()
+        items = services.rubric_for(booking.subject)
+        points, failed, errors = _points_from(request.POST, items)
+        if not errors:
+            try:
+                services.score_submit(
+                    examiner=request.user,
+                    booking_id=booking.pk,
+                    points=points,
+                    critical_failed=failed,
+                )
+            except DomainError as error:
+                errors = [error.message]
+        if errors:
+            return self.render_form(
+                booking,
+                errors=errors,
+                values=dict(request.POST.items()),
+                failed=failed,
+                status=400,
+            )
+        booking.refresh_from_db()
+        result = ExamResult.objects.filter(booking=booking).first()
+        if result is None:
+            messages.success(
+                request, _("Your score is saved; the result waits for the other examiner.")
+            )
+        elif result.passed:
+            messages.success(
+                request,
+                _("%(name)s passed with %(score)d points.")
+                % {"name": booking.worker.real_name, "score": result.practical_score},
+            )
+        else:
+            messages.warning(
+                request,
+                _("%(name)s did not pass (%(score)d points).")
+                % {"name": booking.worker.real_name, "score": result.practical_score},
+            )
+        return redirect("centre:session", self.center.code, booking.session_id)
+
+
+class CorrectView(ScoringMixin, TemplateView):
+    """The scores of a candidate; the supervisor may decide differing scores or correct a
+    result, with a reason."""
+
+    template_name = "exams/practical/centre/correct.html"
+
+    def get(self, request, *args, **kwargs):
+        booking = self.load()
+        return self.render_form(booking, result=ExamResult.objects.filter(booking=booking).first())
+
+    def post(self, request, *args, **kwargs):
+        booking = self.load()
+        if not self.staff_post.supervisor:
+            raise DjangoPermissionDenied(_("Only the centre's supervisor may do this."))
+        items = services.rubric_for(booking.subject)
+        points, failed, errors = _points_from(request.POST, items)
+        if not errors:
+            try:
+                services.result_correct(
+                    supervisor=request.user,
+                    booking_id=booking.pk,
+                    points=points,
+                    critical_failed=failed,
+                    reason=request.POST.get("reason", ""),
+                )
+            except (DomainError, DomainPermissionDenied) as error:
+                errors = [error.message]
+        if errors:
+            return self.render_form(
+                booking,
+                errors=errors,
+                values=dict(request.POST.items()),
+                failed=failed,
+                status=400,
+                result=ExamResult.objects.filter(booking=booking).first(),
+            )
+        messages.success(request, _("The result is recorded."))
+        return redirect("centre:correct", self.center.code, booking.pk)
+
+
+# --- Results -------------------------------------------------------------------------------
+
+
+class ResultListView(CenterMixin, AuditedExportMixin, SingleTableMixin, FilterView):
+    template_name = "exams/practical/centre/results.html"
+    table_class = ResultTable
+    filterset_class = ResultFilter
+    paginate_by = 50
+    export_name = "practical_results"
+
+    def get_queryset(self):
+        return (
+            ExamResult.objects.filter(booking__session__center=self.center)
+            .select_related("worker", "subject", "booking__session")
+            .order_by("-decided_at", "-pk")
+        )
