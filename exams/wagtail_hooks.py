@@ -8,25 +8,55 @@ a paper cannot be drawn until it is fixed.
 
 Blueprint rules are edited in their own listing, not inline on the subject: inline editing
 needs ``BlueprintRule.subject`` to be a modelcluster ``ParentalKey``.
+
+Practical exams: exam centres (with the subjects they offer), centre staff posts (their own
+listing, for the same reason as blueprint rules), rubric items (saving one warns when the
+subject's rubric does not add up to 100) and practical sessions. A session is created by
+``session_create`` (its rules, its audit row); an edit locks the session's row and never writes
+``seats_taken``, which only the booking services change; once candidates have booked, the
+subject, centre and times are fixed. Deleting anything still referred to says so instead of
+failing.
 """
 
+from datetime import timedelta
+
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import Permission
-from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, OuterRef, ProtectedError, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
+
+from accounts.filters import ALL
+from accounts.models import Role, User
+from core.errors import DomainError
+from core.events import audit_record
 
 from .bank_io import answer_text, blueprint_problems, question_key_parse
 from .filters import QuestionAdminFilterSet, categories_with_subjects
-from .models import BlueprintRule, Question, QuestionCategory, Subject
+from .models import (
+    BlueprintRule,
+    CenterStaff,
+    ExamCenter,
+    PracticalSession,
+    Question,
+    QuestionCategory,
+    RubricItem,
+    Subject,
+)
+from .practical.services import session_create, sessions_lock
 
 _CHOICE_REASONS = {"too_many_choices", "too_few_choices", "tf_choices"}
 
@@ -197,6 +227,286 @@ class QuestionIndexView(generic.IndexView):
         return super().get_base_queryset().select_related("subject", "category")
 
 
+# --- Practical exams: views and forms ----------------------------------------------------------
+
+
+class ProtectedDeleteView(generic.DeleteView):
+    """Deleting something still referred to (a session with bookings, a centre with sessions, a
+    subject with attempts) says so and changes nothing, instead of failing."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _(
+                    "“%(object)s” is still in use (sessions, bookings or results refer to it) and "
+                    "cannot be deleted."
+                )
+                % {"object": self.object},
+            )
+            return redirect(self.get_success_url())
+
+
+class _DomainErrorOnForm:
+    """A service's refusal is shown on the form (on its field, when it names one)."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
+class ExamCenterIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("district")
+            .annotate(
+                subject_count=Count("subjects", distinct=True),
+                staff_count=Count("staff", distinct=True),
+            )
+        )
+
+
+def _staff_label(user: User) -> str:
+    return f"{user} · {user.phone or user.email or user.username}"
+
+
+class CenterStaffAdminForm(WagtailAdminModelForm):
+    """Only people holding the exam-centre staff or examiner role can be posted at a centre (a
+    select of every user would list every worker)."""
+
+    class Meta:
+        model = CenterStaff
+        fields = ["center", "user", "supervisor"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            roles = Q(role_assignments__role__in=[Role.CENTER_STAFF, Role.EXAMINER])
+            self.fields["user"].queryset = (
+                User.objects.filter(roles | Q(pk=self.instance.user_id))
+                .select_related("worker_profile")
+                .distinct()
+                .order_by("first_name", "username")
+            )
+            self.fields["user"].label_from_instance = _staff_label
+            self.fields["user"].help_text = _(
+                "People holding the exam-centre staff or examiner role."
+            )
+
+
+class CenterStaffIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("center", "user__worker_profile")
+
+
+def _warn_rubric(request, subject: Subject) -> None:
+    total = subject.rubric.aggregate(total=Sum("max_points"))["total"] or 0
+    if total != 100:
+        messages.warning(
+            request,
+            _(
+                "The rubric of %(subject)s adds up to %(total)d points, not 100: its practical "
+                "exams cannot be scored until it does."
+            )
+            % {"subject": subject.name, "total": total},
+        )
+
+
+class _RubricSavedMixin:
+    def save_action(self):
+        response = super().save_action()
+        _warn_rubric(self.request, self.object.subject)
+        return response
+
+
+class RubricItemIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("subject")
+
+
+class RubricItemCreateView(_RubricSavedMixin, generic.CreateView):
+    pass
+
+
+class RubricItemEditView(_RubricSavedMixin, generic.EditView):
+    pass
+
+
+class RubricItemDeleteView(generic.DeleteView):
+    def delete_action(self):
+        subject = self.object.subject
+        super().delete_action()
+        _warn_rubric(self.request, subject)
+
+
+class PracticalSessionAdminForm(WagtailAdminModelForm):
+    """A session's form: the same checks as ``session_create`` (which creates it), and on an
+    existing session no fewer seats than are taken. ``seats_taken`` is not a field."""
+
+    FIXED_ONCE_BOOKED = ("subject", "center", "starts_at", "ends_at")
+
+    class Meta:
+        model = PracticalSession
+        fields = [
+            "subject",
+            "center",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "held_back",
+            "booking_opens_at",
+            "booking_closes_at",
+            "cancel_cutoff_hours",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        session = self.instance
+        if session.pk is None:
+            for name, help_text in (
+                ("booking_opens_at", _("Empty: booking opens now.")),
+                ("booking_closes_at", _("Empty: booking closes a day before the start.")),
+            ):
+                if name in self.fields:
+                    self.fields[name].required = False
+                    self.fields[name].help_text = help_text
+            return
+        if "capacity" in self.fields:
+            self.fields["capacity"].help_text = _(
+                "Seats taken now: %(taken)d (bookings change this count; it is not edited here)."
+            ) % {"taken": session.seats_taken}
+        if session.bookings.exists():
+            for name in self.FIXED_ONCE_BOOKED:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _(
+                        "Fixed once candidates have booked: their admission tickets show it."
+                    )
+
+    def clean(self):
+        cleaned = super().clean()
+        creating = self.instance.pk is None
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        capacity, held_back = cleaned.get("capacity"), cleaned.get("held_back")
+        if creating and starts and starts <= timezone.now():
+            self.add_error("starts_at", _("A session must start in the future."))
+            starts = None
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("A session must end after it starts."))
+        if capacity is not None:
+            if capacity < 1:
+                self.add_error("capacity", _("A session needs at least one seat."))
+            elif capacity < self.instance.seats_taken:
+                self.add_error("capacity", _seats_taken_error(self.instance.seats_taken))
+            if held_back is not None and held_back > capacity:
+                self.add_error("held_back", _("Seats held back cannot exceed the seats."))
+        if starts:
+            opens = cleaned.get("booking_opens_at") or (timezone.now() if creating else None)
+            closes = cleaned.get("booking_closes_at") or (
+                starts - timedelta(days=1) if creating else None
+            )
+            if opens and closes and not opens < closes <= starts:
+                self.add_error(
+                    "booking_closes_at",
+                    _("Booking must open before it closes, and close by the start."),
+                )
+        return cleaned
+
+
+def _seats_taken_error(taken: int):
+    return _("%(taken)d seats are booked already: the session needs at least that many.") % {
+        "taken": taken
+    }
+
+
+def _jsonable(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return getattr(value, "pk", value)
+
+
+class PracticalSessionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("subject", "center")
+
+
+class PracticalSessionCreateView(_DomainErrorOnForm, generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        session = session_create(
+            actor=self.request.user,
+            center=data["center"],
+            subject=data["subject"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            capacity=data["capacity"],
+            held_back=data["held_back"],
+            booking_opens_at=data.get("booking_opens_at"),
+            booking_closes_at=data.get("booking_closes_at"),
+            cancel_cutoff_hours=data["cancel_cutoff_hours"],
+        )
+        log(instance=session, action="wagtail.create", content_changed=True)
+        return session
+
+
+class PracticalSessionEditView(_DomainErrorOnForm, generic.EditView):
+    def save_instance(self):
+        """Write only the fields edited, with the session's row locked (the booking services
+        change ``seats_taken`` under the same lock), and record the change."""
+        session = self.form.save(commit=False)
+        locked = sessions_lock(session.pk)[session.pk]
+        if session.capacity < locked.seats_taken:
+            raise DomainError(_seats_taken_error(locked.seats_taken), field="capacity")
+        changed = [
+            name
+            for name in self.form.changed_data
+            if name in self.form.fields and not self.form.fields[name].disabled
+        ]
+        if changed:
+            session.save(update_fields=[*changed, "updated_at"])
+            audit_record(
+                actor=self.request.user,
+                verb="session.updated",
+                target=session,
+                before={name: _jsonable(self.form.initial.get(name)) for name in changed},
+                after={name: _jsonable(getattr(session, name)) for name in changed},
+            )
+        session.seats_taken = locked.seats_taken
+        self.has_content_changes = bool(changed)
+        log(instance=session, action="wagtail.edit", content_changed=bool(changed))
+        return session
+
+
+class PracticalSessionAdminFilterSet(WagtailFilterSet):
+    subject = django_filters.ModelChoiceFilter(
+        label=_("Subject"), queryset=Subject.objects.all(), empty_label=ALL
+    )
+    center = django_filters.ModelChoiceFilter(
+        label=PracticalSession._meta.get_field("center").verbose_name,
+        queryset=ExamCenter.objects.all(),
+        empty_label=ALL,
+    )
+    starts_at = django_filters.DateFromToRangeFilter(
+        label=PracticalSession._meta.get_field("starts_at").verbose_name,
+        widget=DateRangePickerWidget,
+    )
+    cancelled = django_filters.BooleanFilter(
+        label=PracticalSession._meta.get_field("cancelled").verbose_name
+    )
+
+    class Meta:
+        model = PracticalSession
+        fields = ["subject", "center", "starts_at", "cancelled"]
+
+
 # --- Viewsets ---------------------------------------------------------------------------------
 
 
@@ -221,6 +531,7 @@ class SubjectViewSet(ModelViewSet):
     search_backend_name = None
     ordering = ["code"]
     copy_view_enabled = False
+    delete_view_class = ProtectedDeleteView
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
@@ -234,6 +545,15 @@ class SubjectViewSet(ModelViewSet):
                     FieldPanel("required_courses"),
                 ],
                 heading=_("Theory exam"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("practical_pass_mark"),
+                    FieldRowPanel(
+                        [FieldPanel("practical_examiners"), FieldPanel("examiner_margin")]
+                    ),
+                ],
+                heading=_("Practical exam"),
             ),
             MultiFieldPanel(
                 [
@@ -317,6 +637,120 @@ class QuestionViewSet(ModelViewSet):
     )
 
 
+class ExamCenterViewSet(ModelViewSet):
+    model = ExamCenter
+    icon = "site"
+    menu_label = _("Exam centres")
+    url_prefix = "exams/centres"
+    index_view_class = ExamCenterIndexView
+    delete_view_class = ProtectedDeleteView
+    list_display = [
+        "name",
+        "code",
+        "district",
+        "phone",
+        Column(
+            "subject_count",
+            label=ExamCenter._meta.get_field("subjects").verbose_name,
+            sort_key="subject_count",
+        ),
+        Column("staff_count", label=CenterStaff._meta.verbose_name_plural, sort_key="staff_count"),
+        "stations",
+        "active",
+    ]
+    list_filter = ["district", "active"]
+    search_fields = ["name", "code", "address"]
+    search_backend_name = None
+    ordering = ["code"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
+            FieldRowPanel([FieldPanel("district"), FieldPanel("phone")]),
+            FieldPanel("address"),
+            FieldPanel("subjects", widget=forms.CheckboxSelectMultiple),
+            FieldRowPanel([FieldPanel("stations"), FieldPanel("active")]),
+        ]
+    )
+
+
+class CenterStaffViewSet(ModelViewSet):
+    model = CenterStaff
+    icon = "group"
+    menu_label = _("Centre staff")
+    url_prefix = "exams/centre-staff"
+    index_view_class = CenterStaffIndexView
+    list_display = ["user", "center", "supervisor"]
+    list_filter = ["center", "supervisor"]
+    ordering = ["center__code", "-supervisor", "user__first_name"]
+    copy_view_enabled = False
+    edit_handler = ObjectList(
+        [FieldPanel("center"), FieldPanel("user"), FieldPanel("supervisor")],
+        base_form_class=CenterStaffAdminForm,
+    )
+
+
+class RubricItemViewSet(ModelViewSet):
+    model = RubricItem
+    icon = "list-ul"
+    menu_label = _("Rubrics")
+    url_prefix = "exams/rubric"
+    index_view_class = RubricItemIndexView
+    add_view_class = RubricItemCreateView
+    edit_view_class = RubricItemEditView
+    delete_view_class = RubricItemDeleteView
+    list_display = ["title", "subject", "part", "position", "max_points", "critical"]
+    list_filter = ["subject", "part", "critical"]
+    search_fields = ["title"]
+    search_backend_name = None
+    ordering = ["subject__code", "position", "pk"]
+    list_per_page = 50
+    copy_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            FieldPanel("subject"),
+            FieldRowPanel([FieldPanel("part"), FieldPanel("position")]),
+            FieldPanel("title"),
+            FieldRowPanel([FieldPanel("max_points"), FieldPanel("critical")]),
+        ]
+    )
+
+
+class PracticalSessionViewSet(ModelViewSet):
+    model = PracticalSession
+    icon = "date"
+    menu_label = _("Practical sessions")
+    url_prefix = "exams/sessions"
+    index_view_class = PracticalSessionIndexView
+    add_view_class = PracticalSessionCreateView
+    edit_view_class = PracticalSessionEditView
+    delete_view_class = ProtectedDeleteView
+    filterset_class = PracticalSessionAdminFilterSet
+    list_display = [
+        "subject",
+        "center",
+        "starts_at",
+        "capacity",
+        "held_back",
+        "seats_taken",
+        "cancelled",
+    ]
+    ordering = ["-starts_at", "pk"]
+    list_per_page = 50
+    copy_view_enabled = False  # a copy would not go through session_create
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("subject"), FieldPanel("center")]),
+            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            FieldRowPanel([FieldPanel("capacity"), FieldPanel("held_back")]),
+            FieldRowPanel([FieldPanel("booking_opens_at"), FieldPanel("booking_closes_at")]),
+            FieldPanel("cancel_cutoff_hours"),
+        ],
+        base_form_class=PracticalSessionAdminForm,
+    )
+
+
 class ExamViewSetGroup(ViewSetGroup):
     menu_label = _("Exams")
     menu_icon = "clipboard-list"
@@ -326,6 +760,10 @@ class ExamViewSetGroup(ViewSetGroup):
         BlueprintRuleViewSet("exam_blueprint"),
         QuestionCategoryViewSet("exam_category"),
         QuestionViewSet("exam_question"),
+        ExamCenterViewSet("exam_center"),
+        CenterStaffViewSet("exam_center_staff"),
+        RubricItemViewSet("exam_rubric"),
+        PracticalSessionViewSet("exam_session"),
     )
 
 

@@ -16,7 +16,7 @@ DATABASES = {
         "USER": os.environ.get("PGUSER", "postgres"),
         "PASSWORD": os.environ.get("PGPASSWORD", ""),
         "NAME": os.environ.get("ANXUN_TEST_DATABASE_NAME", "anxun"),
-        "TEST": {"NAME": "test_anxun"},
+        "TEST": {"NAME": os.environ.get("ANXUN_INTEGRATION_TEST_DB", "test_anxun")},
         # Persistent connections as in production (the benchmarks set it; tests keep 0).
         "CONN_MAX_AGE": int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     }

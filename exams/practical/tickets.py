@@ -9,11 +9,13 @@ The QR code encodes ``ticket_url(booking)`` (error correction M, a 4-module quie
 check-in address with a signed token, read by the centre's scanner or a staff phone's camera.
 """
 
+import contextlib
 import functools
 import io
 import logging
 import math
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +23,7 @@ from datetime import timedelta
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -168,9 +171,13 @@ def _font(path: str, size: float) -> ImageFont.FreeTypeFont:
 def _measure(path: str) -> Measure:
     reference = 200.0
     font = _font(path, reference)
+    # Fitting measures the same strings at several sizes, and a PNG and a PDF of one ticket
+    # measure them again: keep the widths at the reference size. A PNG's hinting rounds each
+    # advance to whole pixels, so leave 1% for it.
+    length = functools.lru_cache(maxsize=4096)(font.getlength)
 
     def measure(text: str, size: float, weight: float = 0.0) -> float:
-        return (font.getlength(text) / reference + 2 * weight) * size
+        return (length(text) * 1.01 / reference + 2 * weight) * size
 
     return measure
 
@@ -221,7 +228,7 @@ def _wrap(text: str, *, width: float, size: float, measure, weight: float = 0.0)
 # --- Content ---------------------------------------------------------------------------------
 
 
-def _content(booking: Booking) -> _Ticket:
+def _content(booking: Booking, *, has_photo: bool) -> _Ticket:
     session = booking.session
     center = session.center
     worker = booking.worker
@@ -277,7 +284,7 @@ def _content(booking: Booking) -> _Ticket:
         notes_heading=_("Instructions for candidates"),
         notes=notes,
         url=ticket_url(booking),
-        has_photo=bool(worker.photo),
+        has_photo=has_photo,
         no_photo=(_("Affix photo here"), _("No photo on file")),
         file_title=_("Admission ticket %(number)s") % {"number": number},
     )
@@ -290,7 +297,12 @@ def _check_glyphs(ticket: _Ticket, font_name: str, path: str) -> None:
     texts += [text for row in ticket.rows for text in row[:2]] + ticket.notes
     texts += list(ticket.no_photo)
     missing = sorted(
-        {char for text in texts for char in text if not char.isspace() and ord(char) not in char_map}
+        {
+            char
+            for text in texts
+            for char in text
+            if not char.isspace() and ord(char) not in char_map
+        }
     )
     if missing:
         raise FontUnavailable(
@@ -441,7 +453,9 @@ def _rows(
                 line, x=left, baseline=label_base + n * size * 1.25, size=size, width=label_w
             )
         for n, line in enumerate(lines):
-            ops.append(_Text(value_x, baseline + n * leading, line, value_size, colour, "l", weight))
+            ops.append(
+                _Text(value_x, baseline + n * leading, line, value_size, colour, "l", weight)
+            )
         height = max(
             (len(lines) - 1) * leading + value_size * (CJK_ASCENT + CJK_DESCENT),
             (len(label_lines) - 1) * size * 1.25 + size,
@@ -492,35 +506,72 @@ def _ticket_booking(booking: Booking) -> Booking:
     return booking
 
 
-def _photo(booking: Booking, size: tuple[int, int]) -> Image.Image | None:
-    """The worker's photo cropped to 3:4 and scaled to ``size`` pixels, or None when there is
-    none or it cannot be read (the ticket then shows the empty photo box)."""
+def _photo_source(booking: Booking) -> bytes | None:
+    """The stored photo's bytes, or None when there is none or it is not a picture (the
+    ticket then shows the empty box to stick a photo in)."""
     photo = booking.worker.photo
     if not photo:
         return None
     try:
-        with photo.open("rb") as handle, Image.open(handle) as image:
+        with photo.open("rb") as handle:
+            data = handle.read()
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format in ("JPEG", "PNG", "WEBP"):
+                return data
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        pass
+    logger.warning("Unreadable photo %s of worker %s", photo.name, booking.worker_id)
+    return None
+
+
+def _photo_fitted(data: bytes, size: tuple[int, int]) -> Image.Image | None:
+    """The photo cropped to the box's shape and scaled to ``size`` pixels (None if it turns out
+    to be truncated)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
             image.draft("RGB", size)  # a JPEG decodes at a reduced scale: much faster
             image = ImageOps.exif_transpose(image).convert("RGB")
-            return ImageOps.fit(image, size, Image.Resampling.LANCZOS)
-    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
-        logger.warning("Unreadable photo %s of worker %s", photo.name, booking.worker_id)
+            return ImageOps.fit(image, size, Image.Resampling.BICUBIC)
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
 
 
-def _code_image(url: str, box_size: int) -> Image.Image:
-    with Image.open(io.BytesIO(share_qr_png(url=url, box_size=1))) as one:
-        one.load()
-        return one.resize((one.width * box_size, one.height * box_size), Image.Resampling.NEAREST)
+def _photo_jpeg(data: bytes, size: tuple[int, int]) -> bytes | None:
+    """The photo as a JPEG of the box's shape, for the PDF. A stored photo is normally a
+    3:4 JPEG already (``accounts.photos``): it goes in as it is, without decoding."""
+    with Image.open(io.BytesIO(data)) as image:
+        if (
+            image.format == "JPEG"
+            and image.mode in ("RGB", "L")
+            and abs(image.width * size[1] - image.height * size[0]) <= image.width * size[1] / 100
+            and image.getexif().get(0x0112, 1) == 1  # no rotation to apply
+        ):
+            return data
+    fitted = _photo_fitted(data, size)
+    if fitted is None:
+        return None
+    buffer = io.BytesIO()
+    fitted.save(buffer, format="JPEG", quality=88)
+    return buffer.getvalue()
+
+
+def _code_image(url: str, *, pixels: float) -> Image.Image:
+    """The QR code of ``url`` with its quiet zone, as many whole pixels per module as fit in
+    ``pixels`` (scanners dislike modules that alternate between n and n+1 pixels)."""
+    with Image.open(io.BytesIO(share_qr_png(url=url, box_size=1))) as modules:
+        modules.load()
+    box = max(1, math.floor(pixels / modules.width))
+    return modules.resize((modules.width * box, modules.height * box), Image.Resampling.NEAREST)
 
 
 def _prepared(booking: Booking):
     _ticket_booking(booking)
     path = cjk_font_path()
     font_name = reportlab_cjk_font()
-    ticket = _content(booking)
+    photo = _photo_source(booking)
+    ticket = _content(booking, has_photo=photo is not None)
     _check_glyphs(ticket, font_name, path)
-    return path, font_name, ticket
+    return path, font_name, ticket, photo
 
 
 # --- Renderers -------------------------------------------------------------------------------
@@ -537,7 +588,7 @@ def ticket_png(booking: Booking, *, dpi: int = 150) -> bytes:
     """
     if not 72 <= dpi <= 600:
         raise ValueError("dpi must be between 72 and 600.")
-    path, _font_name, ticket = _prepared(booking)
+    path, _font_name, ticket, photo_data = _prepared(booking)
     ops = _layout(ticket, _measure(path))
     scale = dpi / _MM_PER_INCH
     image = Image.new("RGB", (round(PAGE_W * scale), round(PAGE_H * scale)), WHITE)
@@ -577,17 +628,13 @@ def ticket_png(booking: Booking, *, dpi: int = 150) -> bytes:
         elif isinstance(op, _Photo):
             box = (round(op.x * scale), round(op.y * scale))
             size = (round((op.x + op.w) * scale) - box[0], round((op.y + op.h) * scale) - box[1])
-            photo = _photo(booking, size)
-            if photo is None:  # unreadable after all: draw the empty box instead
-                draw.rectangle((*box, box[0] + size[0] - 1, box[1] + size[1] - 1), fill=PANEL)
+            photo = _photo_fitted(photo_data, size)
+            if photo is None:  # truncated after all: leave the box blank
+                draw.rectangle((*box, box[0] + size[0] - 1, box[1] + size[1] - 1), fill=PHOTO_EMPTY)
             else:
                 image.paste(photo, box)
         else:
-            # Whole pixels per module keep every module the same size (scanners dislike a code
-            # whose modules alternate between n and n+1 pixels); centre what remains.
-            modules = _code_image(op.url, 1).width
-            box_size = max(1, math.floor(op.size * scale / modules))
-            code = _code_image(op.url, box_size)
+            code = _code_image(op.url, pixels=op.size * scale)
             offset = (op.size * scale - code.width) / 2
             image.paste(code, (round(op.x * scale + offset), round(op.y * scale + offset)))
     buffer = io.BytesIO()
@@ -611,12 +658,36 @@ def _dashes(line: _Line):
         )
 
 
+_RL_CONFIG_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _binary_streams():
+    """Write the PDF's streams in binary rather than as ASCII85 text (which only 7-bit mail
+    transports ever needed): reportlab's pure-Python ASCII85 encoder is otherwise more than half
+    the cost of a ticket with a photo. ``rl_config`` is process-wide: the lock keeps two tickets
+    from restoring each other's value, and a PDF another thread makes meanwhile is valid either
+    way (each stream records its own filters)."""
+    with _RL_CONFIG_LOCK:
+        before = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            yield
+        finally:
+            rl_config.useA85 = before
+
+
 def ticket_pdf(booking: Booking) -> bytes:
     """Return the admission ticket as a one-page A5 landscape PDF: real (selectable) text in
     the embedded CJK font, the photo as JPEG, the QR code as a bitmap. Same content, language
     and errors as ``ticket_png``."""
-    path, font_name, ticket = _prepared(booking)
+    path, font_name, ticket, photo_data = _prepared(booking)
     ops = _layout(ticket, _measure(path))
+    with _binary_streams():
+        return _pdf(ops, ticket=ticket, font_name=font_name, photo_data=photo_data)
+
+
+def _pdf(ops: list[_Op], *, ticket: _Ticket, font_name: str, photo_data: bytes | None) -> bytes:
     buffer = io.BytesIO()
     page = canvas.Canvas(
         buffer,
@@ -662,25 +733,24 @@ def ticket_pdf(booking: Booking) -> bytes:
             page.drawText(text)
             page.restoreState()
         elif isinstance(op, _Photo):
-            # About 300 dpi at A5, passed through as JPEG (no re-compression by reportlab).
+            # JPEG goes in as it is (reportlab does not re-encode it); 300 dpi when cropped.
             pixels = (round(op.w / _MM_PER_INCH * 300), round(op.h / _MM_PER_INCH * 300))
-            photo = _photo(booking, pixels)
-            if photo is not None:
-                jpeg = io.BytesIO()
-                photo.save(jpeg, format="JPEG", quality=88)
-                jpeg.seek(0)
+            jpeg = _photo_jpeg(photo_data, pixels)
+            if jpeg is not None:
                 page.drawImage(
-                    ImageReader(jpeg),
+                    ImageReader(io.BytesIO(jpeg)),
                     pt(op.x),
                     pt(PAGE_H - op.y - op.h),
                     width=pt(op.w),
                     height=pt(op.h),
                 )
             else:
-                page.setFillColor(HexColor(PANEL))
+                page.setFillColor(HexColor(PHOTO_EMPTY))
                 page.rect(pt(op.x), pt(PAGE_H - op.y - op.h), pt(op.w), pt(op.h), 0, 1)
         else:
-            code = _code_image(op.url, 10).convert("L")
+            # About 10 pixels a module: sharp when printed, and a viewer that smooths the
+            # image when scaling it blurs only the outermost pixel of each module.
+            code = _code_image(op.url, pixels=500).convert("L")
             page.drawImage(
                 ImageReader(code),
                 pt(op.x),

@@ -396,32 +396,31 @@ def test_two_fails_require_retraining_and_retraining_reopens_booking(
 # --- Booking window and seats ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("fields", "when", "code"),
-    [
-        ({"booking_opens_at": "+1d"}, "now", "not_open"),
-        ({"booking_closes_at": "-1d"}, "+3h before closing", "closed"),
-        ({}, "after start", "past"),
-        ({"cancelled": True}, "now", "cancelled"),
-    ],
-)
-def test_booking_outside_the_window_is_refused(make_session, worker, now, fields, when, code):
+WINDOW_CASES = {
+    # case: (session fields from (now, starts), when to book from (now, starts), code)
+    "not open yet": (
+        lambda now, starts: {"booking_opens_at": now + timedelta(days=1)},
+        lambda now, starts: now,
+        "not_open",
+    ),
+    "closed": (
+        lambda now, starts: {"booking_closes_at": starts - timedelta(days=1)},
+        lambda now, starts: starts - timedelta(hours=21),
+        "closed",
+    ),
+    "started": (lambda now, starts: {}, lambda now, starts: starts + timedelta(minutes=1), "past"),
+    "cancelled": (lambda now, starts: {"cancelled": True}, lambda now, starts: now, "cancelled"),
+}
+
+
+@pytest.mark.parametrize("case", list(WINDOW_CASES))
+def test_booking_outside_the_window_is_refused(make_session, worker, now, case):
+    fields, when, code = WINDOW_CASES[case]
     starts = day(5)
-    session_fields = {}
-    if "booking_opens_at" in fields:
-        session_fields["booking_opens_at"] = now + timedelta(days=1)
-    if "booking_closes_at" in fields:
-        session_fields["booking_closes_at"] = starts - timedelta(days=1)
-    if "cancelled" in fields:
-        session_fields["cancelled"] = True
-    session = make_session(at=starts, **session_fields)
-    moment = {
-        "now": now,
-        "+3h before closing": starts - timedelta(days=1) + timedelta(hours=3),
-        "after start": starts + timedelta(minutes=1),
-    }[when]
+    session = make_session(at=starts, **fields(now, starts))
     with refused(code):
-        book(worker, session, moment)
+        book(worker, session, when(now, starts))
+    assert not Booking.objects.exists()
 
 
 def test_an_urgent_booking_ignores_the_window_but_not_the_start(make_session, worker, desk, now):
@@ -810,6 +809,20 @@ def test_a_booking_of_a_cancelled_session_can_be_given_up_after_the_cutoff(
     cancelled = services.booking_cancel(booking_id=booking.pk, worker=worker, now=late)
     assert cancelled.status == Booking.Status.CANCELLED
     assert_seats(session)
+    assert session.seats_taken == 0
+
+
+def test_a_booking_of_a_cancelled_session_can_be_moved_after_the_cutoff(make_session, worker, now):
+    session, replacement = make_session(5), make_session(9)
+    booking = book(worker, session, now)
+    PracticalSession.objects.filter(pk=session.pk).update(cancelled=True)
+    late = session.starts_at - timedelta(hours=3)
+    moved = services.booking_reschedule(
+        booking_id=booking.pk, new_session_id=replacement.pk, worker=worker, now=late
+    )
+    assert (moved.session_id, moved.status) == (replacement.pk, Booking.Status.CONFIRMED)
+    assert_seats(session, replacement)
+    assert (session.seats_taken, replacement.seats_taken) == (0, 1)
 
 
 # --- Check-in --------------------------------------------------------------------------------

@@ -68,16 +68,17 @@ def url_of(monkeypatch):
 def make_booking(*, photo: bool, name=NAME, code="xihu-1") -> Booking:
     subject = builders.subject(code=f"lv-{code}")
     center = practical.center(
-        code=code, subjects=[subject], name="西湖区特种作业实操考点", address="杭州市西湖区文三路1号"
+        code=code,
+        subjects=[subject],
+        name="西湖区特种作业实操考点",
+        address="杭州市西湖区文三路1号",
     )
     session = practical.session(center=center, subject=subject)
     worker = practical.candidate(subject, real_name=name)
     if photo:
         worker.photo.save("portrait.jpg", ContentFile(photo_jpeg()), save=True)
     booking = services.booking_create(worker=worker, session_id=session.pk)
-    return Booking.objects.select_related("worker", "subject", "session__center").get(
-        pk=booking.pk
-    )
+    return Booking.objects.select_related("worker", "subject", "session__center").get(pk=booking.pk)
 
 
 def decoded(image: Image.Image) -> list[str]:
@@ -126,9 +127,16 @@ def photo_area(image: Image.Image, dpi: int) -> Image.Image:
 
 
 def share_of(image: Image.Image, colour, tolerance=40) -> float:
-    pixels = list(image.getdata())
-    close = sum(all(abs(a - b) <= tolerance for a, b in zip(p, colour, strict=True)) for p in pixels)
+    """The share of the image's pixels within ``tolerance`` of ``colour`` in every channel."""
+    data = image.convert("RGB").tobytes()
+    pixels = [data[i : i + 3] for i in range(0, len(data), 3)]
+    close = sum(
+        all(abs(a - b) <= tolerance for a, b in zip(p, colour, strict=True)) for p in pixels
+    )
     return close / len(pixels)
+
+
+EMPTY_BOX = tuple(int(tickets.PHOTO_EMPTY[i : i + 2], 16) for i in (1, 3, 5))
 
 
 # --- PNG ------------------------------------------------------------------------------------
@@ -174,8 +182,7 @@ def test_the_photo_is_drawn_when_there_is_one_and_a_placeholder_when_not(url_of)
     without = Image.open(io.BytesIO(ticket_png(make_booking(photo=False, code="xihu-2"))))
     area = photo_area(without, 150)
     assert share_of(area, PHOTO_COLOUR) == 0
-    empty = tuple(int(tickets.PHOTO_EMPTY[i : i + 2], 16) for i in (1, 3, 5))
-    assert share_of(area, empty, tolerance=4) > 0.8  # mostly blank, with the "affix" words
+    assert share_of(area, EMPTY_BOX, tolerance=4) > 0.8  # mostly blank, with the "affix" words
 
 
 def test_an_unreadable_photo_file_gives_the_empty_box_not_an_error(url_of):
@@ -183,8 +190,26 @@ def test_an_unreadable_photo_file_gives_the_empty_box_not_an_error(url_of):
     booking.worker.photo.save("broken.jpg", ContentFile(b"not a jpeg at all"), save=True)
     image = Image.open(io.BytesIO(ticket_png(booking)))
     assert decoded(image) == [url_of(booking)]
-    assert share_of(photo_area(image, 150), PHOTO_COLOUR) == 0
+    assert share_of(photo_area(image, 150), EMPTY_BOX, tolerance=4) > 0.8
     assert ticket_pdf(booking).startswith(b"%PDF-")
+
+
+def test_a_photo_of_another_shape_is_cropped_to_the_box_not_stretched(url_of, tmp_path):
+    booking = make_booking(photo=False)
+    landscape = io.BytesIO()
+    Image.open(io.BytesIO(photo_jpeg((800, 600)))).save(landscape, format="PNG")
+    booking.worker.photo.save("wide.png", ContentFile(landscape.getvalue()), save=True)
+    image = Image.open(io.BytesIO(ticket_png(booking)))
+    assert decoded(image) == [url_of(booking)]
+    assert share_of(photo_area(image, 150), PHOTO_COLOUR) > 0.4
+    source = tmp_path / "ticket.pdf"
+    source.write_bytes(ticket_pdf(booking))
+    listing = subprocess.run(
+        ["pdfimages", "-list", source], check=True, capture_output=True, timeout=60
+    ).stdout.decode()
+    (photo,) = [line.split() for line in listing.splitlines()[2:] if " jpeg " in line]
+    width, height = int(photo[3]), int(photo[4])
+    assert abs(width * 4 - height * 3) <= 4  # 3:4, like the box
 
 
 def test_png_refuses_absurd_dpi(url_of):

@@ -12,9 +12,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The live server listens with socketserver's backlog of 5; a burst of simultaneous requests
+# (the booking race) would be reset by the kernel before Django saw it. Production's gunicorn
+# listens with a backlog of 2048.
+WSGIServer.request_queue_size = 512
 
 
 def pytest_collection_modifyitems(items):

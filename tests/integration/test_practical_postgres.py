@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import DomainError
@@ -191,6 +191,43 @@ def test_one_worker_booking_two_sessions_at_once_gets_one(subject, centre):
         assert live.count() == 1
     assert_seats(*sessions)
     assert sum(PracticalSession.objects.values_list("seats_taken", flat=True)) == 5
+
+
+def test_a_locked_session_does_not_lock_its_subject_or_centre(subject, centre):
+    """While one session is locked, a booking of another session of the same subject at the
+    same centre goes through: the lock is on the session's row only. (A lock on the shared
+    subject row would queue every booking of the subject in the province behind one another,
+    and let a reschedule, which locks two sessions, deadlock with a booking.)"""
+    held = pb.session(center=centre, subject=subject, starts_at=day(5))
+    other = pb.session(center=centre, subject=subject, starts_at=day(6))
+    worker = pb.candidate(subject)
+    now = timezone.now()
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                services.sessions_lock(held.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def book_other():
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        return services.booking_create(worker=worker, session_id=other.pk, now=now).status
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(timeout=10)
+        outcome = run_together([book_other], threads=1)
+    finally:
+        release.set()
+        holder.join(timeout=30)
+    assert outcome == [("ok", Booking.Status.CONFIRMED)]
+    assert_seats(held, other)
 
 
 def test_reschedules_both_ways_while_others_book_neither_deadlock_nor_leak(
