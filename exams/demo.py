@@ -1815,7 +1815,7 @@ def _today_slot(now: datetime) -> tuple[datetime, datetime]:
     for start, end in (MORNING, AFTERNOON, (time(18, 30), time(21, 30))):
         if _at(day, end) > now:
             return _at(day, start), _at(day, end)
-    return _at(day, time(19)), _at(day, time(23, 59))
+    return _at(day, time(19)), _at(day, time(23, 59, 59))
 
 
 def _rubrics_seed(subjects: dict[str, Subject]) -> int:
@@ -2139,11 +2139,9 @@ def _today_seed(*, session, plan, cohort, desk, examiner) -> None:
     now = cohort.now
     midnight = _at(timezone.localdate(now), time(0))
     for number, (worker, outcome) in enumerate(plan):
-        booking = Booking.objects.filter(worker=worker, session=session).first()
-        if booking is None:
-            if Booking.objects.filter(worker=worker, subject=session.subject).exists():
-                continue
-            booking = cohort.book(worker, session, number=number)
+        if Booking.objects.filter(worker=worker, subject=session.subject).exists():
+            continue  # seeded already, or booked in the demo: left as it is
+        booking = cohort.book(worker, session, number=number)
         if booking is None or outcome == "confirmed" or desk is None:
             continue
         checked_at = _clamp(
@@ -2157,8 +2155,6 @@ def _today_seed(*, session, plan, cohort, desk, examiner) -> None:
             continue
         if outcome == "checked_in" or examiner is None:
             continue
-        if booking.status != Booking.Status.CHECKED_IN:
-            continue  # scored already
         scored_at = _clamp(
             booking.checked_in_at + timedelta(minutes=40 + 15 * number),
             earliest=booking.checked_in_at,
@@ -2277,8 +2273,8 @@ def practical_seed(*, stdout, now=None) -> list:
         )
         if demo_worker and not today.bookings.filter(worker=demo_worker).exists():
             summary += (
-                " The demo worker 13800000001 is booked on another day: recreate the database "
-                "for a fresh check-in demo."
+                " The demo worker 13800000001 is not booked today (their booking dates from an "
+                "earlier day's seed): recreate the database for a fresh check-in demo."
             )
     stdout.write(summary)
     phone, _name = SECOND_EXAMINER

@@ -72,18 +72,20 @@ def exam_list(request):
         )
     }
     for subject in Subject.objects.filter(active=True).prefetch_related("required_courses"):
-        refusal = retrain = None
+        refusal = retrain = book = None
         try:
             if subject.pk not in active:
                 services.attempt_eligibility_check(worker=worker, subject=subject)
         except DomainError as error:
             refusal, retrain = error.message, error.code in RETRAINING_CODES
+            book = error.code == "already_passed"
         rows.append(
             {
                 "subject": subject,
                 "active": active.get(subject.pk),
                 "refusal": refusal,
                 "retrain": retrain,
+                "book": book,
             }
         )
     history = TheoryAttempt.objects.filter(

@@ -28,6 +28,7 @@ from django.db.models import Count, F, OuterRef, ProtectedError, Q, Subquery, Su
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -396,7 +397,15 @@ class PracticalSessionAdminForm(WagtailAdminModelForm):
         creating = self.instance.pk is None
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         capacity, held_back = cleaned.get("capacity"), cleaned.get("held_back")
-        if creating and starts and starts <= timezone.now():
+        subject, center = cleaned.get("subject"), cleaned.get("center")
+        if subject and center and not center.subjects.filter(pk=subject.pk).exists():
+            self.add_error(
+                "subject",
+                _("%(center)s does not offer %(subject)s.")
+                % {"center": center, "subject": subject},
+            )
+        moved = creating or "starts_at" in self.changed_data
+        if moved and starts and starts <= timezone.now():
             self.add_error("starts_at", _("A session must start in the future."))
             starts = None
         if starts and ends and ends <= starts:
@@ -651,7 +660,7 @@ class ExamCenterViewSet(ModelViewSet):
         "phone",
         Column(
             "subject_count",
-            label=ExamCenter._meta.get_field("subjects").verbose_name,
+            label=capfirst(ExamCenter._meta.get_field("subjects").verbose_name),
             sort_key="subject_count",
         ),
         Column("staff_count", label=CenterStaff._meta.verbose_name_plural, sort_key="staff_count"),

@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 
 from core.errors import DomainError
 
-__all__ = ["ACCEPTED_FORMATS", "MAX_BYTES", "MAX_PIXELS", "NO_CODE", "qr_decode"]
+__all__ = ["ACCEPTED_FORMATS", "MAX_BYTES", "MAX_PIXELS", "qr_decode"]
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 # A camera frame is 30–300 KB and a phone photo 2–8 MB; a 48-megapixel photo is refused.
@@ -25,8 +25,6 @@ MAX_PIXELS = 40_000_000  # as for worker photos (settings.ANXUN_PHOTO_MAX_PIXELS
 # zxing reads a ticket's code best when it spans a few hundred pixels: larger pictures are
 # decoded (JPEG) or scaled down to about this long side first.
 WORK_SIDE = 2000
-
-NO_CODE = _("No QR code was found in the picture.")  # for the view's answer to None
 
 
 def qr_decode(image_bytes: bytes) -> str | None:

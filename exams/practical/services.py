@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile
+from accounts.permissions import Action, may
 from accounts.validators import mask_id_number
 from core.errors import DomainError, PermissionDenied
 from core.events import audit_record
@@ -238,7 +239,8 @@ def booking_eligibility_check(
     return theory
 
 
-def _bookable_check(session: PracticalSession, *, now, urgent: bool) -> None:
+def session_bookable_check(session: PracticalSession, *, now, urgent: bool) -> None:
+    """Raise DomainError if the session cannot take bookings now (window, start, cancelled)."""
     if session.cancelled:
         raise DomainError(_("This session has been cancelled."), code="cancelled")
     if session.starts_at <= now:
@@ -263,7 +265,12 @@ def _live_booking(worker: WorkerProfile, subject: Subject) -> Booking | None:
     )
 
 
-def _already_booked(existing: Booking) -> DomainError:
+def _already_booked(existing: Booking | None) -> DomainError:
+    if existing is None:  # the other booking was cancelled in the meantime: try again
+        return DomainError(
+            _("This booking has just been changed. Reload the page and try again."),
+            code="conflict",
+        )
     return DomainError(
         _(
             "You already have a booking for this subject (%(time)s, %(center)s). Cancel or "
@@ -294,7 +301,9 @@ def booking_create(
     """
     now = now or timezone.now()
     session = sessions_lock(session_id)[session_id]
-    _bookable_check(session, now=now, urgent=urgent)
+    if urgent:
+        _staff_check(actor, session.center, action=Action.MANAGE_SESSIONS)
+    session_bookable_check(session, now=now, urgent=urgent)
     theory = booking_eligibility_check(worker=worker, session=session, now=now)
     if existing := _live_booking(worker, session.subject):
         raise _already_booked(existing)
@@ -415,12 +424,13 @@ def booking_reschedule(
         )
     if new.subject_id != old.subject_id:
         raise DomainError(_("Choose a session of the same subject."), code="other_subject")
-    _bookable_check(new, now=now, urgent=False)
+    session_bookable_check(new, now=now, urgent=False)
     booking.theory_attempt = booking_eligibility_check(worker=worker, session=new, now=now)
     if new.capacity - new.held_back - new.seats_taken <= 0:
         raise DomainError(_("This session is full."), code="full")
     booking.status, booking.session = Booking.Status.CONFIRMED, new
-    booking.save(update_fields=["session", "theory_attempt", "status", "updated_at"])
+    booking.reminded_at = None  # the new session gets its own reminder
+    booking.save(update_fields=["session", "theory_attempt", "status", "reminded_at", "updated_at"])
     _seats_change(new, +1)
     _seats_change(old, -1)
     audit_record(
@@ -479,6 +489,8 @@ def booking_offer_accept(*, booking_id: int, worker: WorkerProfile, now=None) ->
     booking = _locked_booking(booking_id, session)
     if booking.status != Booking.Status.OFFERED:
         raise DomainError(_("There is no open offer on this booking."), code="no_offer")
+    if session.cancelled:
+        raise DomainError(_("This session has been cancelled."), code="cancelled")
     if now > booking.offer_expires_at:
         raise DomainError(_("The offer has lapsed."), code="offer_lapsed")
     booking.status, booking.offer_expires_at = Booking.Status.CONFIRMED, None
@@ -646,10 +658,15 @@ def center_posts(user) -> dict[int, CenterStaff]:
     return {post.center_id: post for post in CenterStaff.objects.filter(user=user)}
 
 
-def _staff_check(user, center: ExamCenter, *, supervisor: bool = False) -> CenterStaff:
-    post = center_posts(user).get(center.pk)
+def _staff_check(
+    user, center: ExamCenter, *, action: Action | None = None, supervisor: bool = False
+) -> CenterStaff:
+    """The user's post at the centre, holding the role for ``action``; else PermissionDenied."""
+    post = center_posts(user).get(center.pk) if user is not None else None
     if post is None:
         raise PermissionDenied(_("You do not work at %(center)s.") % {"center": center})
+    if action is not None and not may(user, action):
+        raise PermissionDenied(_("Your role does not allow this."))
     if supervisor and not post.supervisor:
         raise PermissionDenied(_("Only the centre's supervisor may do this."))
     return post
@@ -659,7 +676,7 @@ def checkin_lookup(*, user, center: ExamCenter, scanned: str, now=None) -> Booki
     """Find the booking a scanned ticket (or a typed ID number) stands for at this centre today,
     or raise DomainError with the reason it cannot be checked in."""
     now = now or timezone.now()
-    _staff_check(user, center)
+    _staff_check(user, center, action=Action.CHECK_IN_CANDIDATES)
     today = timezone.localdate(now)
     value = _token_from(scanned)
     bookings = Booking.objects.select_related("worker__user", "session__center", "session__subject")
@@ -727,7 +744,7 @@ def _checkin_refusal(booking: Booking, *, center: ExamCenter, today) -> None:
 def checkin_confirm(*, user, booking_id: int, center: ExamCenter, now=None) -> Booking:
     """Check a candidate in after staff compared photo and identity. Twice is harmless."""
     now = now or timezone.now()
-    _staff_check(user, center)
+    _staff_check(user, center, action=Action.CHECK_IN_CANDIDATES)
     booking = (
         Booking.objects.select_for_update(of=("self",))
         .select_related("session__center", "session__subject")
@@ -841,7 +858,9 @@ def _result_record(
     return result
 
 
-def _examiner_booking(*, examiner, booking_id: int, supervisor: bool = False) -> Booking:
+def _examiner_booking(
+    *, examiner, booking_id: int, action: Action | None = None, supervisor: bool = False
+) -> Booking:
     booking = (
         Booking.objects.select_for_update(of=("self",))
         .select_related("session__center", "subject", "theory_attempt", "worker__user")
@@ -850,7 +869,7 @@ def _examiner_booking(*, examiner, booking_id: int, supervisor: bool = False) ->
     )
     if booking is None:
         raise DomainError(_("No such booking."), code="not_found")
-    _staff_check(examiner, booking.session.center, supervisor=supervisor)
+    _staff_check(examiner, booking.session.center, action=action, supervisor=supervisor)
     return booking
 
 
@@ -863,7 +882,9 @@ def score_submit(
     unless two examiners' totals differ by more than the subject's margin, which waits for the
     supervisor."""
     now = now or timezone.now()
-    booking = _examiner_booking(examiner=examiner, booking_id=booking_id)
+    booking = _examiner_booking(
+        examiner=examiner, booking_id=booking_id, action=Action.SCORE_PRACTICAL
+    )
     if booking.status == Booking.Status.CONFIRMED:
         raise DomainError(_("Check the candidate in before scoring."), code="not_checked_in")
     if booking.status != Booking.Status.CHECKED_IN:
@@ -899,7 +920,7 @@ def score_submit(
         return score
     _result_record(
         booking,
-        practical=round(sum(totals) / len(totals)),
+        practical=(sum(totals) * 2 + len(totals)) // (2 * len(totals)),  # the mean, halves up
         critical=any(s.critical_failed for s in scores),
         actor=examiner,
         now=now,

@@ -172,12 +172,11 @@ def _measure(path: str) -> Measure:
     reference = 200.0
     font = _font(path, reference)
     # Fitting measures the same strings at several sizes, and a PNG and a PDF of one ticket
-    # measure them again: keep the widths at the reference size. A PNG's hinting rounds each
-    # advance to whole pixels, so leave 1% for it.
+    # measure them again: keep the widths at the reference size.
     length = functools.lru_cache(maxsize=4096)(font.getlength)
 
     def measure(text: str, size: float, weight: float = 0.0) -> float:
-        return (length(text) * 1.01 / reference + 2 * weight) * size
+        return (length(text) / reference + 2 * weight) * size
 
     return measure
 
@@ -200,6 +199,7 @@ def _tokens(text: str) -> list[str]:
 def _wrap(text: str, *, width: float, size: float, measure, weight: float = 0.0) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` mm (Latin words and numbers stay
     whole when they fit a line)."""
+    width *= 0.98  # a PNG's hinting rounds each advance to whole pixels: leave room for it
     lines: list[str] = []
     current = ""
     for token in _tokens(" ".join(text.split())):
@@ -240,7 +240,7 @@ def _content(booking: Booking, *, has_photo: bool) -> _Ticket:
         (_("Ticket number"), number, "number"),
         (_("Full name"), worker.real_name, "name"),
         (_("ID number"), mask_id_number(worker.id_number), "plain"),
-        (_("Subject"), booking.subject.name, "plain"),
+        (_("Subject"), session.subject.name, "plain"),
         (
             _("Exam date"),
             _("%(date)s (%(weekday)s)")
@@ -405,13 +405,13 @@ def _code_block(ticket: _Ticket, x: float, measure) -> list[_Op]:
 
 
 def _spread(label: str) -> bool:
-    return 2 <= len(label) <= 3 and all(_IDEOGRAPH.match(char) for char in label)
+    """Whether a label is justified over the label column: Chinese labels are (分散对齐, the
+    way printed forms line them up: 姓　　名 under 准考证号)."""
+    return len(label) >= 2 and all(_IDEOGRAPH.match(char) for char in label)
 
 
 def _label_ops(label: str, *, x: float, baseline: float, size: float, width: float) -> list[_Op]:
-    """A label; a Chinese label of two or three characters is spread over the width of four
-    (姓　　名), the way printed forms line up their labels."""
-    if _spread(label):
+    if _spread(label) and len(label) * size < width:
         step = (width - size) / (len(label) - 1)
         return [
             _Text(x + n * step, baseline, char, size, MUTED, weight=SEMIBOLD)
@@ -446,7 +446,9 @@ def _rows(
         lines = _wrap(value, width=value_w, size=value_size, measure=measure, weight=weight)
         leading = value_size * 1.32
         baseline = y + pad + value_size * CJK_ASCENT
-        label_lines = _wrap(label, width=label_w, size=size, measure=measure, weight=SEMIBOLD)
+        label_lines = _wrap(
+            label, width=label_w / 0.98, size=size, measure=measure, weight=SEMIBOLD
+        )
         label_base = baseline - (value_size - size) * CJK_MIDDLE
         for n, line in enumerate(label_lines):
             ops += _label_ops(
@@ -584,7 +586,7 @@ def ticket_png(booking: Booking, *, dpi: int = 150) -> bytes:
     Labels are in the active language. Raise ``FontUnavailable`` without a Chinese font or when
     the font lacks a character to be printed (a rare character in a name), and ``DomainError``
     (code ``no_ticket``) for a booking that holds no seat (waiting list, offered, cancelled…).
-    ``booking`` should come with ``worker``, ``subject`` and ``session__center`` selected.
+    With ``worker``, ``session__center`` and ``session__subject`` selected, no query is made.
     """
     if not 72 <= dpi <= 600:
         raise ValueError("dpi must be between 72 and 600.")

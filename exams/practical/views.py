@@ -5,6 +5,7 @@ The session list is public; booking needs a signed-in worker with a real-name pr
 """
 
 import json
+import logging
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from ..models import Booking, PracticalSession
 from . import selectors, services
 from .filters import SessionFilter
 
+logger = logging.getLogger("anxun.exams")
 PER_PAGE = 30
 # JSON answers: a state the request conflicts with is 409, a rule about the worker is 403.
 CONFLICT_CODES = {"full", "already_booked", "closed", "not_open", "past", "cancelled"}
@@ -94,7 +96,7 @@ def session_detail(request, session_id: int):
         )
         if booking is None:
             try:
-                services._bookable_check(session, now=timezone.now(), urgent=False)
+                services.session_bookable_check(session, now=timezone.now(), urgent=False)
                 services.booking_eligibility_check(worker=worker, session=session)
             except DomainError as error:
                 refusal = error.message
@@ -247,15 +249,23 @@ def ticket(request, booking_id: int):
 
 @login_required
 def ticket_file(request, booking_id: int, file_format: str):
+    from cms.sharing import FontUnavailable
+
     from . import tickets  # drawing needs Pillow, reportlab and fonts: load them when used
 
     booking = _ticket_booking(request, booking_id)
-    if file_format == "png":
-        content, content_type = tickets.ticket_png(booking), "image/png"
-    elif file_format == "pdf":
-        content, content_type = tickets.ticket_pdf(booking), "application/pdf"
-    else:
+    draw = {"png": tickets.ticket_png, "pdf": tickets.ticket_pdf}.get(file_format)
+    if draw is None:
         raise Http404
+    try:
+        content = draw(booking)
+    except FontUnavailable:
+        # A rare character (say 𠮷) that no installed font has: never print a wrong name.
+        logger.exception("Admission ticket %s cannot be drawn", booking.pk)
+        return render(
+            request, "exams/practical/ticket_unavailable.html", {"booking": booking}, status=503
+        )
+    content_type = {"png": "image/png", "pdf": "application/pdf"}[file_format]
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = (
         f'inline; filename="admission-ticket-{booking.pk}.{file_format}"'

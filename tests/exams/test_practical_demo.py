@@ -176,7 +176,8 @@ def test_today_the_demo_worker_can_be_checked_in_and_scored(demo):
         (time(12, 0), time(14), time(17)),
         (time(16, 45), time(14), time(17)),
         (time(19, 0), time(18, 30), time(21, 30)),
-        (time(22, 30), time(19), time(23, 59)),
+        (time(22, 30), time(19), time(23, 59, 59)),
+        (time(23, 59, 30), time(19), time(23, 59, 59)),
     ],
 )
 def test_today_session_has_not_ended_whenever_the_seed_runs(clock, start, end):

@@ -78,7 +78,9 @@ def make_booking(*, photo: bool, name=NAME, code="xihu-1") -> Booking:
     if photo:
         worker.photo.save("portrait.jpg", ContentFile(photo_jpeg()), save=True)
     booking = services.booking_create(worker=worker, session_id=session.pk)
-    return Booking.objects.select_related("worker", "subject", "session__center").get(pk=booking.pk)
+    return Booking.objects.select_related(
+        "worker__user", "session__center", "session__subject"
+    ).get(pk=booking.pk)
 
 
 def decoded(image: Image.Image) -> list[str]:
@@ -210,6 +212,15 @@ def test_a_photo_of_another_shape_is_cropped_to_the_box_not_stretched(url_of, tm
     (photo,) = [line.split() for line in listing.splitlines()[2:] if " jpeg " in line]
     width, height = int(photo[3]), int(photo[4])
     assert abs(width * 4 - height * 3) <= 4  # 3:4, like the box
+
+
+def test_drawing_makes_no_query_when_the_booking_comes_with_its_relations(
+    url_of, django_assert_num_queries
+):
+    booking = make_booking(photo=True)
+    with django_assert_num_queries(0):
+        ticket_png(booking)
+        ticket_pdf(booking)
 
 
 def test_png_refuses_absurd_dpi(url_of):

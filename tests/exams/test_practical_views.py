@@ -361,7 +361,7 @@ def test_desk_staff_cannot_score_and_examiners_cannot_publish_sessions(client, w
 def test_only_the_supervisor_corrects_and_a_reason_is_required(client, world):
     booking = checked_in(world)
     marks = pb.full_marks(world["subject"])
-    low = {k: 0 for k in marks}
+    low = dict.fromkeys(marks, 0)
     services.score_submit(examiner=world["examiner"], booking_id=booking.pk, points=low)
     url = reverse("centre:correct", args=[world["center"].code, booking.pk])
     form = {f"item-{k}": v for k, v in marks.items()}
@@ -393,11 +393,8 @@ def test_centre_staff_publish_a_session_and_bad_input_changes_nothing(client, wo
     count = PracticalSession.objects.count()
     for bad in ({"ends": "08:00"}, {"held_back": 30}, {"capacity": 0}, {"day": "2001-01-01"}):
         response = client.post(url, {**good, **bad})
-        assert (
-            response.status_code == 200
-            and "has-error" in response.content.decode()
-            or ("errorlist" in response.content.decode())
-        ), bad
+        html = response.content.decode()
+        assert response.status_code == 200 and ("has-error" in html or "errorlist" in html), bad
     assert PracticalSession.objects.count() == count
     assert client.post(url, good).status_code == 302
     assert PracticalSession.objects.count() == count + 1
@@ -437,3 +434,22 @@ def test_staff_tables_export_csv_and_xlsx(client, world):
     csv = client.get(reverse("centre:results", args=[code]), {"_export": "csv"}).content
     assert booking.worker.id_number.encode() in csv
     assert AuditEvent.objects.filter(verb="export.practical_results").exists()
+
+
+def test_a_theory_pass_leads_to_booking_the_practical_exam(client, world):
+    worker = pb.candidate(world["subject"])
+    client.force_login(worker.user)
+    html = client.get(reverse("exams:list")).content.decode()
+    assert f"{reverse('practical:sessions')}?subject={world['subject'].pk}" in html
+    fresh = WorkerProfileFactory()
+    client.force_login(fresh.user)
+    assert 'data-testid="book-practical"' not in client.get(reverse("exams:list")).content.decode()
+
+
+def test_a_name_the_font_cannot_draw_gets_a_plain_page_not_a_500(client, world):
+    worker = pb.candidate(world["subject"], real_name="𠮷野")
+    booking = services.booking_create(worker=worker, session_id=world["future"].pk)
+    client.force_login(worker.user)
+    response = client.get(reverse("practical:ticket_file", args=[booking.pk, "png"]))
+    assert response.status_code == 503
+    assert reverse("practical:bookings") in response.content.decode()
