@@ -43,7 +43,6 @@ from wagtail.log_actions import log
 from accounts.filters import ALL
 from accounts.models import Role, User
 from core.errors import DomainError
-from core.events import audit_record
 
 from .bank_io import answer_text, blueprint_problems, question_key_parse
 from .filters import QuestionAdminFilterSet, categories_with_subjects
@@ -57,7 +56,7 @@ from .models import (
     RubricItem,
     Subject,
 )
-from .practical.services import session_create, sessions_lock
+from .practical.services import session_create, session_update
 
 _CHOICE_REASONS = {"too_many_choices", "too_few_choices", "tf_choices"}
 
@@ -436,12 +435,6 @@ def _seats_taken_error(taken: int):
     }
 
 
-def _jsonable(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return getattr(value, "pk", value)
-
-
 class PracticalSessionIndexView(generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("subject", "center")
@@ -468,27 +461,18 @@ class PracticalSessionCreateView(_DomainErrorOnForm, generic.CreateView):
 
 class PracticalSessionEditView(_DomainErrorOnForm, generic.EditView):
     def save_instance(self):
-        """Write only the fields edited, with the session's row locked (the booking services
-        change ``seats_taken`` under the same lock), and record the change."""
-        session = self.form.save(commit=False)
-        locked = sessions_lock(session.pk)[session.pk]
-        if session.capacity < locked.seats_taken:
-            raise DomainError(_seats_taken_error(locked.seats_taken), field="capacity")
+        """Through ``session_update``: the row locked, only the edited fields written (never
+        ``seats_taken``), audited, and new public seats offered to the waiting list."""
         changed = [
             name
             for name in self.form.changed_data
             if name in self.form.fields and not self.form.fields[name].disabled
         ]
-        if changed:
-            session.save(update_fields=[*changed, "updated_at"])
-            audit_record(
-                actor=self.request.user,
-                verb="session.updated",
-                target=session,
-                before={name: _jsonable(self.form.initial.get(name)) for name in changed},
-                after={name: _jsonable(getattr(session, name)) for name in changed},
-            )
-        session.seats_taken = locked.seats_taken
+        session = session_update(
+            actor=self.request.user,
+            session_id=self.form.instance.pk,
+            changes={name: self.form.cleaned_data[name] for name in changed},
+        )
         self.has_content_changes = bool(changed)
         log(instance=session, action="wagtail.edit", content_changed=bool(changed))
         return session

@@ -163,6 +163,99 @@ def session_create(
     return session
 
 
+@transaction.atomic
+def session_update(*, actor, session_id: int, changes: dict, now=None) -> PracticalSession:
+    """Change a session's seats, window or cut-off (and, before anyone booked, its subject,
+    centre and times), with the row locked. More public seats are offered to the waiting list
+    at once; fewer seats than are taken are refused."""
+    now = now or timezone.now()
+    session = sessions_lock(session_id)[session_id]
+    if session.bookings.exists() and {"subject", "center", "starts_at", "ends_at"} & set(changes):
+        raise DomainError(
+            _("Fixed once candidates have booked: their admission tickets show it."),
+            code="fixed",
+        )
+    before = {name: getattr(session, name) for name in changes}
+    for name, value in changes.items():
+        setattr(session, name, value)
+    if session.capacity < session.seats_taken:
+        raise DomainError(
+            _("%(taken)d seats are booked already: the session needs at least that many.")
+            % {"taken": session.seats_taken},
+            code="capacity",
+            field="capacity",
+        )
+    if not 0 <= session.held_back <= session.capacity:
+        raise DomainError(
+            _("Seats held back cannot exceed the seats."), code="held_back", field="held_back"
+        )
+    if not changes:
+        return session
+    session.save(update_fields=[*changes, "updated_at"])
+
+    def jsonable(value):
+        return value.isoformat() if hasattr(value, "isoformat") else getattr(value, "pk", value)
+
+    audit_record(
+        actor=actor,
+        verb="session.updated",
+        target=session,
+        before={name: jsonable(value) for name, value in before.items()},
+        after={name: jsonable(getattr(session, name)) for name in changes},
+    )
+    waitlist_offer_free_seats(session, now=now)
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, actor, session_id: int, reason: str, now=None) -> PracticalSession:
+    """Cancel a session (the centre cannot hold it): every live booking is cancelled, its
+    seat freed, and the worker told by SMS (and e-mail) why and that they may book again. A
+    cancelled session counts as nobody's attempt."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise DomainError(_("Give the reason for the cancellation."), code="reason", field="reason")
+    session = sessions_lock(session_id)[session_id]
+    _staff_check(actor, session.center, action=Action.MANAGE_SESSIONS)
+    if session.cancelled:
+        return session
+    if session.ends_at <= now:
+        raise DomainError(_("This session is over."), code="past")
+    session.cancelled = True
+    session.save(update_fields=["cancelled", "updated_at"])
+    audit_record(actor=actor, verb="session.cancelled", target=session, after={"reason": reason})
+    live = (
+        Booking.objects.select_for_update(of=("self",))
+        .filter(session=session, status__in=Booking.LIVE)
+        .select_related("worker__user")
+    )
+    for booking in live:
+        before = booking.status
+        if before != Booking.Status.WAITLISTED:
+            _seats_change(session, -1)
+        booking.status, booking.ended_at = Booking.Status.CANCELLED, now
+        booking.save(update_fields=["status", "ended_at", "updated_at"])
+        _audit(booking, "booking.cancelled", actor, before, reason=reason)
+        _notify(
+            booking,
+            kind="session-cancelled",
+            text=_(
+                "【安训】The practical exam session (%(subject)s, %(time)s, %(center)s) is "
+                "cancelled: %(reason)s. It does not count as an attempt; please book another "
+                "session: %(url)s"
+            )
+            % {
+                "subject": session.subject,
+                "time": _local(session.starts_at),
+                "center": session.center,
+                "reason": reason,
+                "url": _absolute(reverse("practical:sessions")),
+            },
+        )
+    return session
+
+
 # --- Eligibility -----------------------------------------------------------------------------
 
 
@@ -398,7 +491,7 @@ def booking_cancel(
     _audit(booking, "booking.cancelled", actor or booking.worker.user, before)
     if holds_seat:
         _seats_change(session, -1)
-        _offer_free_seats(session, now=now)
+        waitlist_offer_free_seats(session, now=now)
     return booking
 
 
@@ -440,12 +533,13 @@ def booking_reschedule(
         before={"session": old.pk},
         after={"session": new.pk, "status": booking.status},
     )
-    _offer_free_seats(old, now=now)
+    waitlist_offer_free_seats(old, now=now)
     return booking
 
 
-def _offer_free_seats(session: PracticalSession, *, now) -> list[Booking]:
-    """Offer each free public seat to the next on the waiting list (session row locked)."""
+def waitlist_offer_free_seats(session: PracticalSession, *, now) -> list[Booking]:
+    """Offer each free public seat to the next on the waiting list. The caller holds the
+    session's row lock (``sessions_lock``)."""
     if session.cancelled or session.starts_at <= now:
         return []
     offered = []
@@ -538,7 +632,7 @@ def _lapse_offer(booking_id: int, *, now) -> bool:
     booking.save(update_fields=["status", "ended_at", "updated_at"])
     _audit(booking, "booking.offer_lapsed", None, Booking.Status.OFFERED)
     _seats_change(session, -1)
-    _offer_free_seats(session, now=now)
+    waitlist_offer_free_seats(session, now=now)
     return True
 
 

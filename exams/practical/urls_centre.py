@@ -20,6 +20,11 @@ urlpatterns = [
         name="session",
     ),
     path(
+        "<slug:code>/sessions/<int:session_id>/cancel/",
+        views.SessionCancelView.as_view(),
+        name="session_cancel",
+    ),
+    path(
         "<slug:code>/bookings/<int:booking_id>/photo/",
         views.CandidatePhotoView.as_view(),
         name="photo",

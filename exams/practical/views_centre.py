@@ -327,6 +327,24 @@ class SessionRosterView(CenterMixin, AuditedExportMixin, SingleTableMixin, Filte
         return redirect("centre:session", self.center.code, session.pk)
 
 
+class SessionCancelView(CenterMixin, View):
+    """Cancel a session the centre cannot hold: the booked are told and may book again."""
+
+    required_action = Action.MANAGE_SESSIONS
+
+    def post(self, request, *args, **kwargs):
+        session = get_object_or_404(PracticalSession, pk=kwargs["session_id"], center=self.center)
+        try:
+            services.session_cancel(
+                actor=request.user, session_id=session.pk, reason=request.POST.get("reason", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The session is cancelled; everyone booked has been told."))
+        return redirect("centre:session", self.center.code, session.pk)
+
+
 # --- Scoring -------------------------------------------------------------------------------
 
 

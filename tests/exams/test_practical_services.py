@@ -1339,3 +1339,54 @@ def test_two_examiners_totals_are_averaged_rounding_halves_up(
         examiner=examiner2, booking_id=booking.pk, points=scored(subject, 80), now=now
     )
     assert ExamResult.objects.get(booking=booking).practical_score == 81
+
+
+# --- Changing and cancelling sessions ----------------------------------------------------------
+
+
+def test_more_seats_go_to_the_waiting_list_at_once(subject, make_session, now):
+    session = make_session(capacity=1)
+    book(pb.candidate(subject), session, now)
+    waiting = book(pb.candidate(subject), session, now, waitlist=True)
+    services.session_update(actor=None, session_id=session.pk, changes={"capacity": 2}, now=now)
+    waiting.refresh_from_db()
+    assert waiting.status == Booking.Status.OFFERED
+    assert_seats(session)
+
+
+def test_a_session_cannot_shrink_below_its_bookings_or_move_once_booked(subject, make_session, now):
+    session = make_session(capacity=2)
+    book(pb.candidate(subject), session, now)
+    book(pb.candidate(subject), session, now)
+    with refused("capacity"):
+        services.session_update(actor=None, session_id=session.pk, changes={"capacity": 1})
+    with refused("fixed"):
+        services.session_update(
+            actor=None,
+            session_id=session.pk,
+            changes={"starts_at": session.starts_at + timedelta(hours=1)},
+        )
+
+
+def test_cancelling_a_session_frees_every_seat_and_tells_everyone(
+    subject, desk, examiner, make_session, now
+):
+    session = make_session(capacity=1)
+    held = book(pb.candidate(subject), session, now)
+    waiting = book(pb.candidate(subject), session, now, waitlist=True)
+    with refused("reason"):
+        services.session_cancel(actor=desk, session_id=session.pk, reason="", now=now)
+    with refused("forbidden", PermissionDenied):
+        services.session_cancel(actor=examiner, session_id=session.pk, reason="停电检修", now=now)
+    mark = audit_mark()
+    services.session_cancel(actor=desk, session_id=session.pk, reason="考场停电检修", now=now)
+    for booking in (held, waiting):
+        booking.refresh_from_db()
+        assert booking.status == Booking.Status.CANCELLED
+        assert OutboundMessage.objects.filter(
+            recipient=booking.worker.user.phone, body__contains="考场停电检修"
+        ).exists()
+    assert verbs_since(mark) == ["session.cancelled", "booking.cancelled", "booking.cancelled"]
+    assert_seats(session)
+    # Not an attempt: the worker books again straight away.
+    book(held.worker, make_session(days=6), now)

@@ -453,3 +453,14 @@ def test_a_name_the_font_cannot_draw_gets_a_plain_page_not_a_500(client, world):
     response = client.get(reverse("practical:ticket_file", args=[booking.pk, "png"]))
     assert response.status_code == 503
     assert reverse("practical:bookings") in response.content.decode()
+
+
+def test_desk_staff_cancel_a_session_and_examiners_cannot(client, world):
+    session = world["future"]
+    url = reverse("centre:session_cancel", args=[world["center"].code, session.pk])
+    client.force_login(world["examiner"])
+    assert client.post(url, {"reason": "考场停电检修"}).status_code == 403
+    client.force_login(world["desk"])
+    assert client.post(url, {"reason": "考场停电检修"}).status_code == 302
+    session.refresh_from_db()
+    assert session.cancelled
