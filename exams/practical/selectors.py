@@ -32,11 +32,12 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def month_calendar(*, sessions: QuerySet[PracticalSession], month: date) -> list[list[dict]]:
-    """Weeks (Monday first) of the month, each day with its number of sessions and seats left."""
+    """Weeks (Monday first) of the month, each day (those of the neighbouring months that
+    fill the first and last weeks too) with its number of sessions and public seats left."""
     first = month.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    start, _ = _day_bounds(first)
-    _, end = _day_bounds(last)
+    grid = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start, _ = _day_bounds(grid[0][0])
+    _, end = _day_bounds(grid[-1][-1])
     per_day: dict[date, dict] = {}
     for starts_at, capacity, held_back, taken in sessions.filter(
         starts_at__gte=start, starts_at__lt=end
@@ -45,7 +46,7 @@ def month_calendar(*, sessions: QuerySet[PracticalSession], month: date) -> list
         day["sessions"] += 1
         day["seats"] += max(0, capacity - held_back - taken)
     weeks = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+    for week in grid:
         weeks.append(
             [
                 {"day": day, "in_month": day.month == first.month, **per_day.get(day, {})}
@@ -53,11 +54,6 @@ def month_calendar(*, sessions: QuerySet[PracticalSession], month: date) -> list
             ]
         )
     return weeks
-
-
-def sessions_on(*, sessions: QuerySet[PracticalSession], day: date):
-    start, end = _day_bounds(day)
-    return sessions.filter(starts_at__gte=start, starts_at__lt=end)
 
 
 def bookings_of(worker: WorkerProfile) -> QuerySet[Booking]:

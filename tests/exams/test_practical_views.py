@@ -464,3 +464,20 @@ def test_desk_staff_cancel_a_session_and_examiners_cannot(client, world):
     assert client.post(url, {"reason": "考场停电检修"}).status_code == 302
     session.refresh_from_db()
     assert session.cancelled
+
+
+def test_the_calendar_counts_sessions_and_seats_per_day_across_the_month_edge(world):
+    from exams.practical.selectors import month_calendar, sessions_open
+
+    session = world["future"]
+    day = timezone.localdate(session.starts_at)
+    # The month before the session's: its last week may show the session's day too.
+    for month in (day.replace(day=1), (day.replace(day=1) - timedelta(days=1)).replace(day=1)):
+        cells = [
+            cell for week in month_calendar(sessions=sessions_open(), month=month) for cell in week
+        ]
+        shown = [cell for cell in cells if cell["day"] == day]
+        if shown:
+            assert shown[0]["sessions"] == 1 and shown[0]["seats"] == session.capacity
+    cells = [c for w in month_calendar(sessions=sessions_open(), month=day) for c in w]
+    assert [c for c in cells if c["day"] == day][0]["sessions"] == 1
