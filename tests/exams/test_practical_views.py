@@ -480,4 +480,4 @@ def test_the_calendar_counts_sessions_and_seats_per_day_across_the_month_edge(wo
         if shown:
             assert shown[0]["sessions"] == 1 and shown[0]["seats"] == session.capacity
     cells = [c for w in month_calendar(sessions=sessions_open(), month=day) for c in w]
-    assert [c for c in cells if c["day"] == day][0]["sessions"] == 1
+    assert next(c for c in cells if c["day"] == day)["sessions"] == 1
