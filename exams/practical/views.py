@@ -15,8 +15,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import WorkerProfile
@@ -44,6 +44,19 @@ def _worker(request) -> WorkerProfile:
     if worker is None:
         raise Http404
     return worker
+
+
+def calendar_weekdays() -> list[str]:
+    """Column heads narrow enough for a phone (一 … 日 in Chinese)."""
+    return [
+        pgettext("calendar column", "Mon"),
+        pgettext("calendar column", "Tue"),
+        pgettext("calendar column", "Wed"),
+        pgettext("calendar column", "Thu"),
+        pgettext("calendar column", "Fri"),
+        pgettext("calendar column", "Sat"),
+        pgettext("calendar column", "Sun"),
+    ]
 
 
 def _month(value: str | None) -> date:
@@ -77,7 +90,7 @@ def session_list(request):
             "next_month": next_month,
             "query": params.urlencode(),
             "today": timezone.localdate(),
-            "weekday_names": [WEEKDAYS_ABBR[day] for day in range(7)],
+            "weekday_names": calendar_weekdays(),
         },
     )
 
