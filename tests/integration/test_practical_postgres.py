@@ -308,3 +308,28 @@ def test_cancel_racing_a_reschedule_of_the_same_booking_frees_the_right_seat(
         else:  # the cancel lost the race to the move and changed nothing
             assert moved[0] == "ok"
             assert (booking.status, booking.session_id) == (Booking.Status.CONFIRMED, second.pk)
+
+
+def test_the_beat_sweep_run_by_a_real_worker_reminds_once(celery_worker, sms_file):
+    """exams.tasks.sweep_bookings through Redis to the worker process: the day-ahead reminder
+    is sent by SMS once, however often beat runs the sweep."""
+    from exams.tasks import sweep_bookings
+    from tests.integration.conftest import wait_for
+    from tests.integration.test_celery_roundtrip import sms_lines
+
+    subject = builders.subject()
+    centre = pb.center(subjects=[subject])
+    session = pb.session(center=centre, subject=subject, starts_in=timedelta(hours=20), capacity=5)
+    worker = pb.candidate(subject, user__phone="+8613800005555")
+    booking = services.booking_create(worker=worker, session_id=session.pk)
+    for _ in range(3):
+        sweep_bookings.delay()
+    wait_for(lambda: sms_lines(sms_file, "+8613800005555"), message="the reminder SMS")
+    wait_for(
+        lambda: celery_worker.log_path.read_text().count("exams.tasks.sweep_bookings") >= 6,
+        message="all three sweeps received and finished",
+    )
+    booking.refresh_from_db()
+    assert booking.reminded_at is not None
+    lines = sms_lines(sms_file, "+8613800005555")
+    assert len(lines) == 1 and session.center.name in lines[0]["text"]
