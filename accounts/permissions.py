@@ -27,7 +27,8 @@ class Action(StrEnum):
     SCORE_PRACTICAL = "score_practical"
     MANAGE_SESSIONS = "manage_sessions"  # publish practical sessions, seat urgent cases
     VIEW_CAMPAIGN = "view_campaign"  # dashboards, scoped by district
-    REVOKE_CERTIFICATES = "revoke_certificates"
+    VERIFY_CERTIFICATES = "verify_certificates"  # the staff scanner: the full record, logged
+    REVOKE_CERTIFICATES = "revoke_certificates"  # also re-issue and record reviews
     GRANT_ROLES = "grant_roles"
 
 
@@ -43,6 +44,9 @@ ACTIONS: dict[Action, frozenset[str]] = {
     Action.SCORE_PRACTICAL: frozenset({Role.EXAMINER}),
     Action.MANAGE_SESSIONS: frozenset({Role.CENTER_STAFF}),
     Action.VIEW_CAMPAIGN: frozenset({Role.DISTRICT_OFFICER, Role.BUREAU_OFFICER}),
+    Action.VERIFY_CERTIFICATES: frozenset(
+        {Role.CENTER_STAFF, Role.EXAMINER, Role.DISTRICT_OFFICER, Role.BUREAU_OFFICER}
+    ),
     Action.REVOKE_CERTIFICATES: frozenset({Role.BUREAU_OFFICER}),
     Action.GRANT_ROLES: frozenset({Role.BUREAU_OFFICER}),
 }

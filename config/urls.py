@@ -30,6 +30,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/signup/", account_views.WorkerSignupView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    path("", include("certificates.urls")),
     path("", include("accounts.urls")),
     path("", include("cms.urls")),
     path("training/", include("training.urls")),

@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "submit-expired-attempts": {"task": "exams.tasks.submit_expired_attempts", "schedule": 30.0},
     "sweep-bookings": {"task": "exams.tasks.sweep_bookings", "schedule": 300.0},
+    "certificate-review-reminders": {
+        "task": "certificates.tasks.send_review_reminders",
+        "schedule": 6 * 3600.0,  # one message per certificate and threshold, so often is harmless
+    },
     "remind-workers-not-started": {
         "task": "training.tasks.remind_workers_not_started",
         "schedule": 6 * 3600.0,  # deduplicated per enrolment and week, so often is harmless
@@ -227,7 +231,7 @@ ANXUN_CAMPAIGN_TARGET = 1_000_000
 ANXUN_WAITLIST_OFFER_HOURS = 12
 ANXUN_BOOKING_REMINDER_HOURS = 24
 # The function a passing practical result calls in its transaction (the certificates app).
-ANXUN_CERTIFICATE_ISSUER = ""
+ANXUN_CERTIFICATE_ISSUER = "certificates.services.certificate_issue"
 # Reference data loaded by `manage.py load_reference_data` (replace for another city).
 ANXUN_DISTRICTS_FILE = BASE_DIR / "accounts" / "data" / "districts_hangzhou.json"
 ANXUN_INDUSTRIES_FILE = BASE_DIR / "accounts" / "data" / "industries_gbt4754.json"
@@ -243,8 +247,12 @@ ANXUN_CJK_FONT_PATHS = [
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/arphic/uming.ttc",
 ]
-# Certificate signing keys (issue: certificates); production reads them from the environment.
-ANXUN_SIGNING_KEYS = ""
+# Certificate signing keys (certificates/signing.py): "<key id>=<base64url Ed25519 private key>",
+# comma-separated, the first signing. This one is for development and tests only and is public;
+# production reads its own from the environment (`manage.py certificate_keygen` makes one).
+DEVELOPMENT_SIGNING_KEYS = "dev-2026=RYB5A4kq8yBipCrewJ5BRS1_eIHrj-c0S2UapcuIX-Q"
+ANXUN_SIGNING_KEYS = DEVELOPMENT_SIGNING_KEYS
+ANXUN_CERTIFICATE_ISSUER_NAME = "杭州市应急管理局"
 
 LOGGING = {
     "version": 1,

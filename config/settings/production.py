@@ -9,6 +9,8 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from certificates.signing import signing_keys_check
+
 from .base import *  # noqa: F403
 
 
@@ -110,6 +112,11 @@ ANXUN_SMS_GATEWAY_TOKEN = os.environ.get("ANXUN_SMS_GATEWAY_TOKEN", "")
 
 # --- Certificate signing keys -------------------------------------------------------------
 ANXUN_SIGNING_KEYS = env("ANXUN_SIGNING_KEYS")
+signing_keys_check(ANXUN_SIGNING_KEYS, development_keys=[DEVELOPMENT_SIGNING_KEYS])  # noqa: F405
+ANXUN_CERTIFICATE_ISSUER_NAME = os.environ.get(
+    "ANXUN_CERTIFICATE_ISSUER_NAME",
+    ANXUN_CERTIFICATE_ISSUER_NAME,  # noqa: F405
+)
 
 # --- Logging: one JSON object a line for the log collector --------------------------------
 LOGGING = {

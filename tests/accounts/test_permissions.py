@@ -179,6 +179,12 @@ EXPECTED = {
     Action.SCORE_PRACTICAL: {"examiner"},
     Action.MANAGE_SESSIONS: {"center_staff"},
     Action.VIEW_CAMPAIGN: {"district_officer", "bureau_officer"},
+    Action.VERIFY_CERTIFICATES: {
+        "center_staff",
+        "examiner",
+        "district_officer",
+        "bureau_officer",
+    },
     Action.REVOKE_CERTIFICATES: {"bureau_officer"},
     Action.GRANT_ROLES: {"bureau_officer"},
 }

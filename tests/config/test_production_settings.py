@@ -20,7 +20,7 @@ REALISTIC_ENV = {
     "EMAIL_HOST": "smtp.internal",
     "SMS_BACKEND": "core.sms.HttpGatewaySmsSender",
     "ANXUN_SMS_GATEWAY_URL": "https://sms.internal/send",
-    "ANXUN_SIGNING_KEYS": "k1:placeholder-until-the-certificates-issue",
+    "ANXUN_SIGNING_KEYS": "test-k1=5Jhz1YiJ4u6-fTMktiN96Cjdbr9ieYTEqswPV4wUwb0",
 }
 
 
@@ -51,6 +51,13 @@ def test_check_deploy_is_clean_with_a_realistic_environment():
         ("DATABASE_URL", "", "DATABASE_URL"),
         ("REDIS_URL", "", "REDIS_URL"),
         ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS"),
+        ("ANXUN_SIGNING_KEYS", "", "ANXUN_SIGNING_KEYS"),
+        ("ANXUN_SIGNING_KEYS", "k1=not-a-key", "not valid"),
+        (
+            "ANXUN_SIGNING_KEYS",
+            "dev-2026=RYB5A4kq8yBipCrewJ5BRS1_eIHrj-c0S2UapcuIX-Q",
+            "development",
+        ),
     ],
 )
 def test_refuses_to_start_without_real_settings(name, value, complaint):

@@ -1,0 +1,342 @@
+"""Writes for certificates: issuing on a pass (once), signing, revoking, replacing a lost
+certificate, recording a passed review, review reminders, and verifying (with its log).
+
+``certificate_issue`` is what a passing practical result calls, inside the result's transaction
+(``settings.ANXUN_CERTIFICATE_ISSUER``); rendering is a Celery task enqueued on commit, so
+issuing never waits for drawing.
+"""
+
+import hashlib
+import secrets
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import Action, may
+from core.errors import DomainError, PermissionDenied
+from core.notifications import message_send
+from exams.models import ExamResult
+
+from . import signing
+from .models import Certificate, CertificateEvent, Status, VerificationLog
+
+REVIEW_REMINDER_DAYS = (90, 60, 30, 7)
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day ``years`` later (28 February for 29 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _event(certificate: Certificate, kind: str, actor=None, **data) -> CertificateEvent:
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return CertificateEvent.objects.create(
+        certificate=certificate, kind=kind, actor=actor if authenticated else None, data=data
+    )
+
+
+def compact_of(certificate: Certificate) -> str:
+    return signing.compact_fields(
+        kid=certificate.key_id,
+        number=certificate.number,
+        subject_code=certificate.subject.code,
+        issued=certificate.issued_on,
+        valid_until=certificate.valid_until,
+        review_due=certificate.review_due,
+    )
+
+
+def _sign(certificate: Certificate) -> None:
+    certificate.key_id = signing.key_ring().signing_kid
+    certificate.signature = signing.sign(certificate.token, compact_of(certificate))
+
+
+def verification_path(certificate: Certificate) -> str:
+    query = urlencode({"c": compact_of(certificate), "s": certificate.signature})
+    return reverse("certificates:verify", args=[certificate.token]) + "?" + query
+
+
+def verification_url(certificate: Certificate) -> str:
+    """What the certificate's QR code encodes: the public page with the signed fields."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + verification_path(certificate)
+
+
+def _render_later(certificate: Certificate) -> None:
+    from .tasks import render_certificate
+
+    render_certificate.delay_on_commit(certificate.pk)
+
+
+# --- Issuing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_issue(*, result: ExamResult) -> Certificate:
+    """Issue the certificate of a passing result, once: a retry returns the first one."""
+    existing = Certificate.objects.filter(result=result, replaces__isnull=True).first()
+    if existing is not None:
+        return existing
+    if not result.passed:
+        raise DomainError(_("Only a passed exam earns a certificate."), code="not_passed")
+    booking = result.booking
+    subject = result.subject
+    issued_on = timezone.localdate(result.decided_at)
+    valid_until = add_years(issued_on, subject.certificate_valid_years) - timedelta(days=1)
+    review_due = min(add_years(issued_on, subject.review_interval_years), valid_until)
+    certificate = Certificate(
+        number=f"AX{issued_on:%Y}{booking.session.center_id:03d}{result.pk:07d}",
+        token=secrets.token_urlsafe(16),
+        result=result,
+        holder=result.worker,
+        subject=subject,
+        center=booking.session.center,
+        issuer=settings.ANXUN_CERTIFICATE_ISSUER_NAME,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        review_due=review_due,
+    )
+    _sign(certificate)
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        # Issued by a concurrent retry of the same result a moment ago.
+        return Certificate.objects.get(result=result, replaces__isnull=True)
+    _event(certificate, CertificateEvent.Kind.ISSUED, number=certificate.number)
+    _render_later(certificate)
+    return certificate
+
+
+def _locked(certificate_id: int) -> Certificate:
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("subject", "holder__user")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:
+        raise DomainError(_("No such certificate."), code="not_found")
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, actor, certificate_id: int, reason: str) -> Certificate:
+    """A bureau officer revokes a certificate, with the reason every verifier is shown."""
+    if not may(actor, Action.REVOKE_CERTIFICATES):
+        raise PermissionDenied(_("Only the bureau may revoke certificates."))
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise DomainError(_("Give the reason for the revocation."), code="reason", field="reason")
+    certificate = _locked(certificate_id)
+    if certificate.state != Certificate.State.ACTIVE:
+        raise DomainError(
+            _("This certificate is %(status)s already.")
+            % {"status": Status(certificate.status).label},
+            code="not_active",
+        )
+    certificate.state = Certificate.State.REVOKED
+    certificate.revoked_reason, certificate.revoked_at, certificate.revoked_by = (
+        reason,
+        timezone.now(),
+        actor,
+    )
+    certificate.save(
+        update_fields=["state", "revoked_reason", "revoked_at", "revoked_by", "updated_at"]
+    )
+    _event(certificate, CertificateEvent.Kind.REVOKED, actor, reason=reason)
+    return certificate
+
+
+@transaction.atomic
+def certificate_replace(*, actor, certificate_id: int, reason: str) -> Certificate:
+    """Re-issue a lost or damaged certificate: a new number, token and QR with the same dates;
+    the old one answers "replaced" from now on."""
+    if not may(actor, Action.REVOKE_CERTIFICATES):
+        raise PermissionDenied(_("Only the bureau may re-issue certificates."))
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise DomainError(_("Give the reason for the re-issue."), code="reason", field="reason")
+    old = _locked(certificate_id)
+    if old.state != Certificate.State.ACTIVE:
+        raise DomainError(
+            _("This certificate is %(status)s already.") % {"status": Status(old.status).label},
+            code="not_active",
+        )
+    old.state = Certificate.State.REPLACED
+    old.save(update_fields=["state", "updated_at"])
+    generation = 1
+    ancestor = old
+    while ancestor.replaces_id:
+        generation += 1
+        ancestor = ancestor.replaces
+    new = Certificate(
+        number=f"{ancestor.number}R{generation}",
+        token=secrets.token_urlsafe(16),
+        result=old.result,
+        replaces=old,
+        holder=old.holder,
+        subject=old.subject,
+        center=old.center,
+        issuer=old.issuer,
+        issued_on=old.issued_on,
+        valid_until=old.valid_until,
+        review_due=old.review_due,
+    )
+    _sign(new)
+    new.save()
+    _event(old, CertificateEvent.Kind.REPLACED, actor, reason=reason, by=new.number)
+    _event(new, CertificateEvent.Kind.ISSUED, actor, number=new.number, replaces=old.number)
+    _render_later(new)
+    return new
+
+
+@transaction.atomic
+def certificate_review_record(*, actor, certificate_id: int, passed_on: date) -> Certificate:
+    """Record a passed review (复审): the next review is due an interval later and the validity
+    runs at least that interval beyond it; the certificate is signed and drawn again."""
+    if not may(actor, Action.REVOKE_CERTIFICATES):
+        raise PermissionDenied(_("Only the bureau may record reviews."))
+    certificate = _locked(certificate_id)
+    if certificate.status_on(passed_on) in (Status.REVOKED, Status.REPLACED, Status.EXPIRED):
+        raise DomainError(
+            _("A review cannot be recorded: the certificate is %(status)s.")
+            % {"status": Status(certificate.status_on(passed_on)).label},
+            code="not_active",
+        )
+    if passed_on > timezone.localdate() or passed_on < certificate.issued_on:
+        raise DomainError(_("The review date is not possible."), code="date", field="passed_on")
+    subject = certificate.subject
+    before = {
+        "review_due": str(certificate.review_due),
+        "valid_until": str(certificate.valid_until),
+    }
+    certificate.review_due = add_years(passed_on, subject.review_interval_years)
+    tail = subject.certificate_valid_years - subject.review_interval_years
+    certificate.valid_until = max(
+        certificate.valid_until, add_years(certificate.review_due, max(tail, 0))
+    )
+    _sign(certificate)
+    certificate.save(
+        update_fields=["review_due", "valid_until", "key_id", "signature", "updated_at"]
+    )
+    _event(
+        certificate,
+        CertificateEvent.Kind.REVIEW_RECORDED,
+        actor,
+        passed_on=str(passed_on),
+        before=before,
+        after={
+            "review_due": str(certificate.review_due),
+            "valid_until": str(certificate.valid_until),
+        },
+    )
+    _render_later(certificate)
+    return certificate
+
+
+def review_reminders_send(*, today: date | None = None, batch: int = 2000) -> int:
+    """Beat task body: one message per certificate and threshold (90/60/30/7 days before the
+    review is due), however often it runs. Returns how many were queued."""
+    today = today or timezone.localdate()
+    due = (
+        Certificate.objects.filter(
+            state=Certificate.State.ACTIVE,
+            review_due__gte=today,
+            review_due__lte=today + timedelta(days=max(REVIEW_REMINDER_DAYS)),
+        )
+        .select_related("holder__user", "subject")
+        .order_by("review_due", "pk")[:batch]
+    )
+    sent = 0
+    for certificate in due:
+        days_left = (certificate.review_due - today).days
+        threshold = min(days for days in REVIEW_REMINDER_DAYS if days_left <= days)
+        user = certificate.holder.user
+        if not user.phone:
+            continue
+        message_send(
+            channel="sms",
+            recipient=user.phone,
+            body=str(
+                _(
+                    "【安训】Your certificate %(number)s (%(subject)s) is due for review on "
+                    "%(date)s, in %(days)d days. Book the review training in time."
+                )
+                % {
+                    "number": certificate.number,
+                    "subject": certificate.subject,
+                    "date": certificate.review_due.isoformat(),
+                    "days": days_left,
+                }
+            ),
+            dedupe_key=f"cert-review:{certificate.pk}:{certificate.review_due}:{threshold}",
+        )
+        sent += 1
+    return sent
+
+
+# --- Verifying -------------------------------------------------------------------------------
+
+
+def client_hash(ip: str) -> str:
+    """An IP address as a keyed hash: verifications are counted per client without storing
+    who the client was."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{ip}".encode()).hexdigest()[:32]
+
+
+def certificate_verify(
+    *,
+    token: str,
+    compact: str | None = None,
+    signature: str | None = None,
+    channel: str,
+    actor=None,
+    center=None,
+    client: str = "",
+    scanned_at=None,
+) -> tuple[Certificate | None, str]:
+    """Look a certificate up by its token and check the signed fields the QR code carries.
+
+    Returns ``(certificate, outcome)``; an unknown token and a signature that does not verify
+    (or signed fields that are not this certificate's) both give ``(None, "not_genuine")`` —
+    the same answer, so a guess learns nothing. Every call is logged.
+    """
+    certificate = None
+    if isinstance(token, str) and 16 <= len(token) <= 32:
+        certificate = (
+            Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
+            .filter(token=token)
+            .first()
+        )
+    if certificate is not None and (compact or signature):
+        fields = (compact or "").split(signing.SEPARATOR)
+        genuine = (
+            signature is not None
+            and signing.verify(token, compact or "", signature)
+            and len(fields) == 6
+            and fields[1] == certificate.number
+            and fields[2] == certificate.subject.code
+        )
+        if not genuine:
+            certificate = None
+    outcome = certificate.status if certificate else VerificationLog.Outcome.NOT_GENUINE
+    VerificationLog.objects.create(
+        certificate=certificate,
+        channel=channel,
+        outcome=outcome,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        center=center,
+        client=client,
+        scanned_at=scanned_at,
+    )
+    if certificate is not None and channel == VerificationLog.Channel.STAFF:
+        _event(certificate, CertificateEvent.Kind.VERIFIED, actor, outcome=outcome)
+    return certificate, outcome

@@ -1,0 +1,14 @@
+"""Public certificate addresses (DESIGN.md §4: a contract — printed QR codes carry them)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("v/<str:token>", views.verify_page, name="verify"),
+    path("api/v1/certificates/verify/<str:token>", views.verify_api, name="verify_api"),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path("api/schema/", views.openapi_schema, name="schema"),
+]
