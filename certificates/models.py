@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import WorkerProfile
+from accounts.models import WorkerProfile, private_storage
 from core.models import BaseModel
 from exams.models import ExamCenter, ExamResult, Subject
 
@@ -81,8 +81,9 @@ class Certificate(BaseModel):
     key_id = models.CharField(_("signing key"), max_length=40)
     signature = models.CharField(_("signature"), max_length=100)
     # Rendering (a Celery task writes these; see certificates.tasks)
-    png = models.FileField(upload_to="certificates/png/", blank=True)
-    pdf = models.FileField(upload_to="certificates/pdf/", blank=True)
+    # The holder's photo, name and ID number are on them: private storage, served by views.
+    png = models.FileField(upload_to="certificates/png/", storage=private_storage, blank=True)
+    pdf = models.FileField(upload_to="certificates/pdf/", storage=private_storage, blank=True)
     rendered_version = models.PositiveSmallIntegerField(default=0)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
