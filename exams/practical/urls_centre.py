@@ -36,4 +36,15 @@ urlpatterns = [
         name="correct",
     ),
     path("<slug:code>/results/", views.ResultListView.as_view(), name="results"),
+    path("<slug:code>/desk/", views.DeskView.as_view(), name="desk"),
+    path(
+        "<slug:code>/desk/<int:certificate_id>/",
+        views.DeskCertificateView.as_view(),
+        name="desk_certificate",
+    ),
+    path(
+        "<slug:code>/desk/<int:certificate_id>/certificate.<slug:file_format>",
+        views.DeskCertificateFileView.as_view(),
+        name="desk_file",
+    ),
 ]

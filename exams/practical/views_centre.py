@@ -450,6 +450,9 @@ class ScoreView(ScoringMixin, TemplateView):
                 _("%(name)s passed with %(score)d points.")
                 % {"name": booking.worker.real_name, "score": result.practical_score},
             )
+            certificate = result.certificates.filter(replaces__isnull=True).first()
+            if certificate is not None:
+                return redirect("centre:desk_certificate", self.center.code, certificate.pk)
         else:
             messages.warning(
                 request,
@@ -497,6 +500,73 @@ class CorrectView(ScoringMixin, TemplateView):
             )
         messages.success(request, _("The result is recorded."))
         return redirect("centre:correct", self.center.code, booking.pk)
+
+
+# --- The certificate desk (即考即领) -------------------------------------------------------
+
+
+def _desk_certificate(center: ExamCenter, certificate_id: int):
+    from certificates.models import Certificate
+
+    return get_object_or_404(
+        Certificate.objects.select_related("holder", "subject"),
+        pk=certificate_id,
+        center=center,
+    )
+
+
+class DeskView(CenterMixin, TemplateView):
+    """Today's certificates at this centre, newest first, each ready to print once drawn."""
+
+    template_name = "exams/practical/centre/desk.html"
+
+    def get_context_data(self, **kwargs):
+        from certificates.models import Certificate
+
+        certificates = (
+            Certificate.objects.filter(center=self.center, issued_on=timezone.localdate())
+            .select_related("holder", "subject")
+            .order_by("-created_at")[:200]
+        )
+        return super().get_context_data(certificates=certificates, **kwargs)
+
+
+class DeskCertificateView(CenterMixin, TemplateView):
+    """One certificate at the desk: shown as soon as it is drawn (the page refreshes until
+    then) and printed from here; each print is recorded."""
+
+    template_name = "exams/practical/centre/desk_certificate.html"
+
+    def get_context_data(self, **kwargs):
+        certificate = _desk_certificate(self.center, kwargs["certificate_id"])
+        return super().get_context_data(
+            certificate=certificate, ready=bool(certificate.png), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        from certificates.models import CertificateEvent
+
+        certificate = _desk_certificate(self.center, kwargs["certificate_id"])
+        CertificateEvent.objects.create(
+            certificate=certificate,
+            kind=CertificateEvent.Kind.PRINTED,
+            actor=request.user,
+            data={"center": self.center.pk},
+        )
+        url = reverse("centre:desk_certificate", args=[self.center.code, certificate.pk])
+        return redirect(f"{url}?print=1")
+
+
+class DeskCertificateFileView(CenterMixin, View):
+    def get(self, request, *args, **kwargs):
+        certificate = _desk_certificate(self.center, kwargs["certificate_id"])
+        stored = {"png": certificate.png, "pdf": certificate.pdf}.get(kwargs["file_format"])
+        if not stored:
+            raise Http404
+        content_type = "image/png" if kwargs["file_format"] == "png" else "application/pdf"
+        response = FileResponse(stored.open("rb"), content_type=content_type)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 # --- Results -------------------------------------------------------------------------------
