@@ -29,3 +29,18 @@ def test_home_page_shows_the_stored_figures_not_live_counts(client):
     html = client.get("/").content.decode()
     assert 'aria-label="已实名注册"' in html
     assert "2 家企业参与" in html
+
+
+def test_examined_and_certified_count_workers_once(settings):
+    from certificates.services import certificate_revoke
+    from tests.certificates.builders import passed
+    from tests.factories import RoleAssignmentFactory
+
+    certificate, _result, _staff = passed()
+    passed(worker=certificate.holder, code="welding")  # a second certificate, same worker
+    other, _result, _staff = passed(code="height")
+    figures = campaign_figures_refresh()
+    assert figures["examined"] == figures["certified"] == 2
+    bureau = RoleAssignmentFactory(role="bureau_officer").user
+    certificate_revoke(actor=bureau, certificate_id=other.pk, reason="伪造考试记录")
+    assert campaign_figures_refresh()["certified"] == 1
