@@ -11,14 +11,14 @@ per subject; after a practical fail (a no-show counts as one) one free retake wi
 ``free_retake_days``; after ``fails_before_retraining`` the required training again.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +74,20 @@ def _audit(booking: Booking, verb: str, actor, before: str | None = None, **afte
         before={"status": before} if before else None,
         after={"status": booking.status, **after},
     )
+
+
+def _reason(value, *, message) -> str:
+    """A reason given by staff: kept in the audit trail and sent by SMS, so short plain text."""
+    reason = value.strip() if isinstance(value, str) else ""
+    if not 4 <= len(reason) <= 200 or any(ord(char) < 32 for char in reason):
+        raise DomainError(message, code="reason", field="reason")
+    return reason
+
+
+def _not_own(actor, booking: Booking) -> None:
+    """Nobody checks in, scores or corrects their own exam."""
+    if booking.worker.user_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("You cannot act on your own exam."))
 
 
 # --- Locks -----------------------------------------------------------------------------------
@@ -213,15 +227,17 @@ def session_cancel(*, actor, session_id: int, reason: str, now=None) -> Practica
     seat freed, and the worker told by SMS (and e-mail) why and that they may book again. A
     cancelled session counts as nobody's attempt."""
     now = now or timezone.now()
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise DomainError(_("Give the reason for the cancellation."), code="reason", field="reason")
+    reason = _reason(
+        reason, message=_("Give the reason for the cancellation (4 to 200 characters).")
+    )
     session = sessions_lock(session_id)[session_id]
     _staff_check(actor, session.center, action=Action.MANAGE_SESSIONS)
     if session.cancelled:
         return session
-    if session.ends_at <= now:
-        raise DomainError(_("This session is over."), code="past")
+    if session.starts_at <= now:
+        raise DomainError(
+            _("This session has started: candidates are being examined."), code="past"
+        )
     session.cancelled = True
     session.save(update_fields=["cancelled", "updated_at"])
     audit_record(actor=actor, verb="session.cancelled", target=session, after={"reason": reason})
@@ -240,18 +256,20 @@ def session_cancel(*, actor, session_id: int, reason: str, now=None) -> Practica
         _notify(
             booking,
             kind="session-cancelled",
-            text=_(
-                "【安训】The practical exam session (%(subject)s, %(time)s, %(center)s) is "
-                "cancelled: %(reason)s. It does not count as an attempt; please book another "
-                "session: %(url)s"
-            )
-            % {
-                "subject": session.subject,
-                "time": _local(session.starts_at),
-                "center": session.center,
-                "reason": reason,
-                "url": _absolute(reverse("practical:sessions")),
-            },
+            text=lambda: (
+                _(
+                    "【安训】The practical exam session (%(subject)s, %(time)s, %(center)s) is "
+                    "cancelled: %(reason)s. It does not count as an attempt; please book another "
+                    "session: %(url)s"
+                )
+                % {
+                    "subject": session.subject,
+                    "time": _local(session.starts_at),
+                    "center": session.center,
+                    "reason": reason,
+                    "url": _absolute(reverse("practical:sessions")),
+                }
+            ),
         )
     return session
 
@@ -559,17 +577,19 @@ def waitlist_offer_free_seats(session: PracticalSession, *, now) -> list[Booking
         _notify(
             booking,
             kind="offer",
-            text=_(
-                "【安训】A seat is free in the practical exam you are waiting for (%(subject)s, "
-                "%(time)s, %(center)s). Accept it by %(until)s: %(url)s"
-            )
-            % {
-                "subject": session.subject,
-                "time": _local(session.starts_at),
-                "center": session.center,
-                "until": _local(booking.offer_expires_at),
-                "url": _absolute(reverse("practical:bookings")),
-            },
+            text=lambda booking=booking: (
+                _(
+                    "【安训】A seat is free in the practical exam you are waiting for (%(subject)s, "
+                    "%(time)s, %(center)s). Accept it by %(until)s: %(url)s"
+                )
+                % {
+                    "subject": session.subject,
+                    "time": _local(session.starts_at),
+                    "center": session.center,
+                    "until": _local(booking.offer_expires_at),
+                    "url": _absolute(reverse("practical:bookings")),
+                }
+            ),
         )
         offered.append(booking)
     return offered
@@ -601,23 +621,27 @@ def _absolute(path: str) -> str:
 
 
 def _notify(booking: Booking, *, kind: str, text, subject_line=None) -> None:
-    """SMS to the worker's phone, and the same by e-mail when they gave one (each once)."""
+    """SMS to the worker's phone, and the same by e-mail when they gave one (each once).
+    ``text`` is a callable composing the message: it is called in the site's language, not
+    that of the staff member whose action sent it."""
     user = booking.worker.user
-    body = str(text)
+    with translation.override(settings.LANGUAGE_CODE):
+        body = str(text())
+        subject_line = str(subject_line or _("Your practical exam"))
     if user.phone:
         message_send(
             channel="sms",
             recipient=user.phone,
             body=body,
-            dedupe_key=f"booking-{kind}:{booking.pk}",
+            dedupe_key=f"booking-{kind}:{booking.pk}:{booking.session_id}",
         )
     if user.email:
         message_send(
             channel="email",
             recipient=user.email,
-            subject=str(subject_line or _("Your practical exam")),
+            subject=subject_line,
             body=body,
-            dedupe_key=f"booking-{kind}-email:{booking.pk}",
+            dedupe_key=f"booking-{kind}-email:{booking.pk}:{booking.session_id}",
         )
 
 
@@ -682,17 +706,19 @@ def _remind(booking_id: int, *, now) -> bool:
         _notify(
             booking,
             kind="reminder",
-            text=_(
-                "【安训】Reminder: your practical exam (%(subject)s) is at %(time)s, %(center)s, "
-                "%(address)s. Bring your ID card and admission ticket: %(url)s"
-            )
-            % {
-                "subject": session.subject,
-                "time": _local(session.starts_at),
-                "center": session.center,
-                "address": session.center.address,
-                "url": _absolute(reverse("practical:ticket", args=[booking.pk])),
-            },
+            text=lambda: (
+                _(
+                    "【安训】Reminder: your practical exam (%(subject)s) is at %(time)s, %(center)s, "
+                    "%(address)s. Bring your ID card and admission ticket: %(url)s"
+                )
+                % {
+                    "subject": session.subject,
+                    "time": _local(session.starts_at),
+                    "center": session.center,
+                    "address": session.center.address,
+                    "url": _absolute(reverse("practical:ticket", args=[booking.pk])),
+                }
+            ),
         )
         booking.reminded_at = now
         booking.save(update_fields=["reminded_at", "updated_at"])
@@ -783,23 +809,27 @@ def checkin_lookup(*, user, center: ExamCenter, scanned: str, now=None) -> Booki
         if booking is None:
             raise DomainError(_("This is not a genuine admission ticket."), code="forged")
     else:
+        # A typed ID number finds only this centre's bookings: the desk learns nothing about
+        # where else, or whether, someone is booked (a genuine ticket may say so).
         id_number = value.upper()
-        candidates = list(
-            bookings.filter(worker__id_number=id_number)
+        start = timezone.make_aware(datetime.combine(today, time.min))
+        booking = (
+            bookings.filter(
+                worker__id_number=id_number,
+                session__center=center,
+                session__starts_at__gte=start,
+                session__starts_at__lt=start + timedelta(days=1),
+            )
             .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.LAPSED])
-            .order_by("-session__starts_at")
+            .order_by("session__starts_at")
+            .first()
         )
-        if not candidates:
+        if booking is None:
             raise DomainError(
-                _("No booking for the ID number %(id)s.") % {"id": mask_id_number(id_number)},
+                _("%(id)s has no booking at this centre today.")
+                % {"id": mask_id_number(id_number)},
                 code="no_booking",
             )
-        here_today = [
-            b
-            for b in candidates
-            if b.session.center_id == center.pk and timezone.localdate(b.session.starts_at) == today
-        ]
-        booking = (here_today or candidates)[0]
     _checkin_refusal(booking, center=center, today=today)
     return booking
 
@@ -848,6 +878,7 @@ def checkin_confirm(*, user, booking_id: int, center: ExamCenter, now=None) -> B
     if booking is None:
         raise DomainError(_("No such booking."), code="not_found")
     _checkin_refusal(booking, center=center, today=timezone.localdate(now))
+    _not_own(user, booking)
     if booking.status != Booking.Status.CONFIRMED:
         return booking  # checked in already (or scored): nothing to change
     booking.status, booking.checked_in_at, booking.checked_in_by = (
@@ -964,6 +995,7 @@ def _examiner_booking(
     if booking is None:
         raise DomainError(_("No such booking."), code="not_found")
     _staff_check(examiner, booking.session.center, action=action, supervisor=supervisor)
+    _not_own(examiner, booking)
     return booking
 
 
@@ -1007,7 +1039,8 @@ def score_submit(
     if len(scores) < booking.subject.practical_examiners:
         return score
     totals = [s.total for s in scores]
-    if max(totals) - min(totals) > booking.subject.examiner_margin:
+    verdicts = {bool(s.critical_failed) for s in scores}
+    if max(totals) - min(totals) > booking.subject.examiner_margin or len(verdicts) > 1:
         booking.status = Booking.Status.SCORES_DIFFER
         booking.save(update_fields=["status", "updated_at"])
         _audit(booking, "booking.scores_differ", examiner, Booking.Status.CHECKED_IN, totals=totals)
@@ -1036,9 +1069,7 @@ def result_correct(
     corrects one, with a reason, as an audit event. A pass cannot be corrected into a fail
     here: its certificate has been issued and only a bureau officer may revoke it."""
     now = now or timezone.now()
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise DomainError(_("Give the reason for the correction."), code="reason", field="reason")
+    reason = _reason(reason, message=_("Give the reason for the correction (4 to 200 characters)."))
     booking = _examiner_booking(examiner=supervisor, booking_id=booking_id, supervisor=True)
     if booking.status not in (Booking.Status.COMPLETED, Booking.Status.SCORES_DIFFER):
         raise DomainError(_("There is no score to correct yet."), code="not_scored")

@@ -30,7 +30,7 @@ from .filters import SessionFilter
 logger = logging.getLogger("anxun.exams")
 PER_PAGE = 30
 # JSON answers: a state the request conflicts with is 409, a rule about the worker is 403.
-CONFLICT_CODES = {"full", "already_booked", "closed", "not_open", "past", "cancelled"}
+CONFLICT_CODES = {"full", "already_booked", "closed", "not_open", "past", "cancelled", "conflict"}
 
 
 def _worker_or_none(request) -> WorkerProfile | None:
@@ -60,11 +60,15 @@ def calendar_weekdays() -> list[str]:
 
 
 def _month(value: str | None) -> date:
+    """``2026-12`` → 1 December 2026; anything else (or a year the calendar cannot step out
+    of) is this month."""
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
+        if 2000 <= year <= 2100:
+            return date(year, month, 1)
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        pass
+    return timezone.localdate().replace(day=1)
 
 
 def session_list(request):
@@ -156,7 +160,7 @@ def book_json(request, session_id: int):
     try:
         body = json.loads(request.body or b"{}")
         waitlist = body.get("waitlist", False) if isinstance(body, dict) else None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         waitlist = None
     if not isinstance(waitlist, bool):
         return _json_error(400, "malformed", _('Send a JSON object such as {"waitlist": false}.'))

@@ -7,7 +7,7 @@ urgent cases) *and* a post at the centre in the URL (``CenterStaff``); correctio
 post's supervisor flag. Anyone else gets 403 with the reason; anonymous visitors the login page.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
@@ -92,7 +93,7 @@ class CheckInView(CenterMixin, TemplateView):
         scanned = (self.request.GET.get("scanned") or self.request.GET.get("t") or "").strip()
         booking = refusal = None
         if scanned:
-            if len(scanned) > 500:
+            if len(scanned) > 500 or any(ord(char) < 32 for char in scanned):
                 refusal = _("That is not an admission ticket or an ID number.")
             else:
                 try:
@@ -159,7 +160,7 @@ class TicketLinkView(ActionRequiredMixin, View):
             )
             center = next((c for c in centers if c.pk == ticket_center), center)
         url = reverse("centre:check_in", args=[center.code])
-        return redirect(f"{url}?t={token}" if token else url)
+        return redirect(f"{url}?{urlencode({'t': token})}" if token else url)
 
 
 class DecodeView(CenterMixin, View):
@@ -182,13 +183,25 @@ class DecodeView(CenterMixin, View):
 
 
 class CandidatePhotoView(CenterMixin, View):
-    """A booked candidate's photo, to staff of the centre they are booked at."""
+    """A candidate's photo, to staff of the centre they are booked at, while the booking is
+    live or its exam is recent (not for cancelled bookings, nor old ones)."""
+
+    PHOTO_DAYS = 7
 
     def get(self, request, *args, **kwargs):
+        now = timezone.now()
         booking = get_object_or_404(
             Booking.objects.select_related("worker"),
             pk=kwargs["booking_id"],
             session__center=self.center,
+            status__in=[
+                Booking.Status.CONFIRMED,
+                Booking.Status.CHECKED_IN,
+                Booking.Status.SCORES_DIFFER,
+                Booking.Status.COMPLETED,
+            ],
+            session__starts_at__gte=now - timedelta(days=self.PHOTO_DAYS),
+            session__starts_at__lte=now + timedelta(days=self.PHOTO_DAYS),
         )
         if not booking.worker.photo:
             raise Http404
@@ -418,7 +431,10 @@ class ScoreView(ScoringMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         booking = self.load()
-        items = services.rubric_for(booking.subject)
+        try:
+            items = services.rubric_for(booking.subject)
+        except DomainError as error:
+            return self.render_form(booking, errors=[error.message], status=400)
         points, failed, errors = _points_from(request.POST, items)
         if not errors:
             try:
@@ -476,7 +492,10 @@ class CorrectView(ScoringMixin, TemplateView):
         booking = self.load()
         if not self.staff_post.supervisor:
             raise DjangoPermissionDenied(_("Only the centre's supervisor may do this."))
-        items = services.rubric_for(booking.subject)
+        try:
+            items = services.rubric_for(booking.subject)
+        except DomainError as error:
+            return self.render_form(booking, errors=[error.message], status=400)
         points, failed, errors = _points_from(request.POST, items)
         if not errors:
             try:

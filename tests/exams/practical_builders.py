@@ -1,6 +1,6 @@
 """Practical-exam fixtures for tests: a centre with staff, a rubric, sessions, theory passes."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.utils import timezone
 
@@ -101,3 +101,10 @@ def candidate(subject, **worker_fields):
 
 def full_marks(subject) -> dict[int, int]:
     return {item.pk: item.max_points for item in RubricItem.objects.filter(subject=subject)}
+
+
+def midday_time_zone() -> str:
+    """A fixed-offset zone where it is now about midday, so "today" sessions starting in an
+    hour (or that started an hour ago) fall on the local day whenever the tests run."""
+    offset = 12 - timezone.now().astimezone(UTC).hour  # -11 … +12
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"

@@ -522,10 +522,10 @@ def test_waiting_list_gets_the_freed_seat_by_sms(make_session, subject, now):
     ]
     message = OutboundMessage.objects.get()
     assert (message.channel, message.recipient) == ("sms", first_in_line.user.phone)
-    assert message.dedupe_key == f"booking-offer:{waiting.pk}"
+    assert message.dedupe_key == f"booking-offer:{waiting.pk}:{waiting.session_id}"
     assert "http://testserver/" in message.body
     # Offering again (a retried sweep) queues no second message.
-    services._notify(waiting, kind="offer", text="again")
+    services._notify(waiting, kind="offer", text=lambda: "again")
     assert OutboundMessage.objects.count() == 1
 
 
@@ -784,7 +784,7 @@ def test_reminders_go_once_a_day_ahead(make_session, worker, subject, now):
     assert services.bookings_sweep(now=due + timedelta(minutes=5))["reminded"] == 0
     message = OutboundMessage.objects.get()
     assert message.recipient == worker.user.phone
-    assert message.dedupe_key == f"booking-reminder:{booking.pk}"
+    assert message.dedupe_key == f"booking-reminder:{booking.pk}:{booking.session_id}"
     assert session.center.address in message.body
     assert "http://testserver/" in message.body
     booking.refresh_from_db()
@@ -946,15 +946,18 @@ def test_a_typed_id_number_finds_todays_booking_here(
             user=desk, center=centre, scanned=stranger.id_number, now=on_the_day
         )
     assert stranger.id_number not in str(caught.value.message)  # masked
-    with refused("not_today"):
+    # Typed, an ID number finds only this centre's bookings of the day, and says nothing of
+    # other days or centres (a genuine ticket may).
+    with refused("no_booking") as caught:
         services.checkin_lookup(
             user=desk, center=centre, scanned=worker.id_number, now=on_the_day - timedelta(days=1)
         )
     outsider = pb.staff(other_centre)
-    with refused("other_center"):
+    with refused("no_booking") as caught:
         services.checkin_lookup(
             user=outsider, center=other_centre, scanned=worker.id_number, now=on_the_day
         )
+    assert centre.name not in str(caught.value.message)
 
 
 def test_staff_of_another_centre_are_refused(make_session, worker, centre, other_centre, now):
@@ -1312,6 +1315,10 @@ def test_a_rescheduled_booking_is_reminded_again_for_its_new_session(worker, mak
     booking.refresh_from_db()
     assert booking.reminded_at is None
     assert services.bookings_sweep(now=now)["reminded"] == 1
+    reminders = OutboundMessage.objects.filter(
+        recipient=worker.user.phone, dedupe_key__startswith="booking-reminder:"
+    )
+    assert reminders.count() == 2  # one per session, the second naming the new time
 
 
 def test_an_offer_in_a_cancelled_session_cannot_be_accepted(subject, make_session, now):
@@ -1390,3 +1397,52 @@ def test_cancelling_a_session_frees_every_seat_and_tells_everyone(
     assert_seats(session)
     # Not an attempt: the worker books again straight away.
     book(held.worker, make_session(days=6), now)
+
+
+def test_examiners_disagreeing_on_a_critical_item_wait_for_the_supervisor(
+    subject, examiner, examiner2, desk, worker, make_session, now
+):
+    Subject.objects.filter(pk=subject.pk).update(practical_examiners=2)
+    session = make_session(at=now + timedelta(minutes=30))
+    booking = book(worker, session, now)
+    services.checkin_confirm(user=desk, booking_id=booking.pk, center=session.center, now=now)
+    marks = pb.full_marks(subject)
+    services.score_submit(examiner=examiner, booking_id=booking.pk, points=marks, now=now)
+    services.score_submit(
+        examiner=examiner2,
+        booking_id=booking.pk,
+        points=marks,
+        critical_failed=[critical_item(subject).pk],
+        now=now,
+    )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.SCORES_DIFFER
+    assert not ExamResult.objects.filter(booking=booking).exists()
+
+
+def test_a_started_session_cannot_be_cancelled(desk, subject, make_session, now):
+    session = make_session(at=now + timedelta(minutes=30))
+    book(pb.candidate(subject), session, now)
+    with refused("past"):
+        services.session_cancel(
+            actor=desk, session_id=session.pk, reason="考场停电", now=now + timedelta(hours=1)
+        )
+
+
+@pytest.mark.parametrize("reason", ["", "abc", "x" * 201, "停电\x00检修", "停电\n\n检修"])
+def test_staff_reasons_must_be_short_plain_text(desk, subject, make_session, now, reason):
+    session = make_session()
+    with refused("reason"):
+        services.session_cancel(actor=desk, session_id=session.pk, reason=reason, now=now)
+
+
+def test_messages_to_workers_are_in_the_sites_language(desk, subject, make_session, now):
+    from django.utils import translation
+
+    session = make_session(capacity=1)
+    worker = pb.candidate(subject)
+    book(worker, session, now)
+    with translation.override("en"):
+        services.session_cancel(actor=desk, session_id=session.pk, reason="考场停电检修", now=now)
+    body = OutboundMessage.objects.get(recipient=worker.user.phone).body
+    assert "已取消" in body and "cancelled" not in body
