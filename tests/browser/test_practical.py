@@ -47,8 +47,9 @@ def camera_file(png: bytes, path) -> None:
 
 
 def test_book_open_ticket_scan_check_in_and_score_a_pass(
-    chromium, live_server, reference_data, page, shot, tmp_path
+    chromium, live_server, reference_data, page, shot, tmp_path, settings
 ):
+    settings.TIME_ZONE = pb.midday_time_zone()  # "today" at any hour the suite runs
     subject = builders.subject()
     pb.rubric(subject)
     center = pb.center(code="xihu", subjects=[subject], name="西湖区安全生产考试中心")

@@ -32,6 +32,9 @@ def test_home_page_shows_the_stored_figures_not_live_counts(client):
 
 
 def test_examined_and_certified_count_workers_once(settings):
+    from tests.exams.practical_builders import midday_time_zone
+
+    settings.TIME_ZONE = midday_time_zone()
     from certificates.services import certificate_revoke
     from tests.certificates.builders import passed
     from tests.factories import RoleAssignmentFactory
