@@ -23,9 +23,12 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("My exams"), reverse("exams:list")))
         items.append(NavItem(_("Practice"), reverse("practice:home")))
         items.append(NavItem(_("Practical exam"), reverse("practical:bookings")))
+        items.append(NavItem(_("My certificates"), reverse("my_certificates:list")))
         items.append(NavItem(_("My profile"), reverse("accounts:profile")))
     if may(user, Action.CHECK_IN_CANDIDATES):
         items.append(NavItem(_("Exam centre"), reverse("centre:home")))
+    if may(user, Action.VERIFY_CERTIFICATES):
+        items.append(NavItem(_("Verify certificates"), reverse("certificate_staff:scanner")))
     if may(user, Action.VIEW_WORKERS):
         items.append(NavItem(_("Workers"), reverse("accounts:worker_roster")))
     if may(user, Action.VIEW_WORKERS):
@@ -39,6 +42,8 @@ def navigation_for(user) -> list[NavItem]:
     if may(user, Action.VIEW_CAMPAIGN) or user.has_perm("exams.view_theoryattempt"):
         items.append(NavItem(_("Theory attempts"), reverse("exam_staff:attempts")))
         items.append(NavItem(_("Item statistics"), reverse("exam_staff:statistics")))
+    if may(user, Action.VIEW_CAMPAIGN) or may(user, Action.REVOKE_CERTIFICATES):
+        items.append(NavItem(_("Certificates"), reverse("certificate_bureau:list")))
     if may(user, Action.VIEW_ENTERPRISES):
         items.append(NavItem(_("Enterprises"), reverse("accounts:enterprise_directory")))
     if may(user, Action.EDIT_CMS):

@@ -49,7 +49,7 @@ def _booking() -> Booking:
     worker = WorkerProfile(
         pk=1, user=user, real_name="张建国", id_number="330106198502070014", sex="M"
     )
-    worker.photo = _InMemoryPhoto(photo.getvalue())
+    worker.photo = _InMemoryPhoto(photo.getvalue(), name="photo.jpg")
     district = District(pk=1, code="330106", name="西湖区")
     center = ExamCenter(
         pk=1,

@@ -78,6 +78,9 @@ class Certificate(BaseModel):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    review_reminded = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False
+    )  # the smallest reminder threshold (days) sent for the current review date
     key_id = models.CharField(_("signing key"), max_length=40)
     signature = models.CharField(_("signature"), max_length=100)
     # Rendering (a Celery task writes these; see certificates.tasks)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -29,11 +30,12 @@ REVIEW_REMINDER_DAYS = (90, 60, 30, 7)
 
 
 def add_years(day: date, years: int) -> date:
-    """The same day ``years`` later (28 February for 29 February in a common year)."""
+    """The anniversary ``years`` later: the same day, or 1 March for 29 February in a common
+    year (so a certificate of 29 February runs through 28 February)."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:
-        return day.replace(year=day.year + years, day=28)
+        return date(day.year + years, 3, 1)
 
 
 def _event(certificate: Certificate, kind: str, actor=None, **data) -> CertificateEvent:
@@ -224,8 +226,16 @@ def certificate_review_record(*, actor, certificate_id: int, passed_on: date) ->
         certificate.valid_until, add_years(certificate.review_due, max(tail, 0))
     )
     _sign(certificate)
+    certificate.review_reminded = None  # the new due date gets its own reminders
     certificate.save(
-        update_fields=["review_due", "valid_until", "key_id", "signature", "updated_at"]
+        update_fields=[
+            "review_due",
+            "valid_until",
+            "key_id",
+            "signature",
+            "review_reminded",
+            "updated_at",
+        ]
     )
     _event(
         certificate,
@@ -244,24 +254,37 @@ def certificate_review_record(*, actor, certificate_id: int, passed_on: date) ->
 
 def review_reminders_send(*, today: date | None = None, batch: int = 2000) -> int:
     """Beat task body: one message per certificate and threshold (90/60/30/7 days before the
-    review is due), however often it runs. Returns how many were queued."""
+    review is due), however often it runs; a missed run sends the nearest threshold only.
+    Returns how many messages were queued.
+
+    ``review_reminded`` holds the smallest threshold already sent for the current due date,
+    so each pass reads only certificates still owed a message, ``batch`` at a time.
+    """
     today = today or timezone.localdate()
-    due = (
-        Certificate.objects.filter(
-            state=Certificate.State.ACTIVE,
-            review_due__gte=today,
-            review_due__lte=today + timedelta(days=max(REVIEW_REMINDER_DAYS)),
-        )
-        .select_related("holder__user", "subject")
-        .order_by("review_due", "pk")[:batch]
-    )
+    thresholds = sorted(REVIEW_REMINDER_DAYS)  # 7, 30, 60, 90
     sent = 0
-    for certificate in due:
-        days_left = (certificate.review_due - today).days
-        threshold = min(days for days in REVIEW_REMINDER_DAYS if days_left <= days)
-        user = certificate.holder.user
-        if not user.phone:
-            continue
+    for index, threshold in enumerate(thresholds):
+        nearer = thresholds[index - 1] if index else -1
+        owed = Certificate.objects.filter(
+            state=Certificate.State.ACTIVE,
+            review_due__gt=today + timedelta(days=nearer),
+            review_due__lte=today + timedelta(days=threshold),
+        ).filter(Q(review_reminded__isnull=True) | Q(review_reminded__gt=threshold))
+        while True:
+            chunk = list(
+                owed.select_related("holder__user", "subject").order_by("review_due", "pk")[:batch]
+            )
+            if not chunk:
+                break
+            for certificate in chunk:
+                sent += _review_remind(certificate, threshold=threshold, today=today)
+    return sent
+
+
+@transaction.atomic
+def _review_remind(certificate: Certificate, *, threshold: int, today: date) -> int:
+    user = certificate.holder.user
+    if user.phone:
         message_send(
             channel="sms",
             recipient=user.phone,
@@ -274,13 +297,13 @@ def review_reminders_send(*, today: date | None = None, batch: int = 2000) -> in
                     "number": certificate.number,
                     "subject": certificate.subject,
                     "date": certificate.review_due.isoformat(),
-                    "days": days_left,
+                    "days": (certificate.review_due - today).days,
                 }
             ),
             dedupe_key=f"cert-review:{certificate.pk}:{certificate.review_due}:{threshold}",
         )
-        sent += 1
-    return sent
+    Certificate.objects.filter(pk=certificate.pk).update(review_reminded=threshold)
+    return 1 if user.phone else 0
 
 
 # --- Verifying -------------------------------------------------------------------------------

@@ -131,7 +131,10 @@ def verify(token: str, compact: str, signature: str) -> bool:
     if key is None or len(signature) != 86:
         return False
     try:
-        key.verify(b64url_decode(signature), _message(token, compact))
+        raw = b64url_decode(signature)
+        if b64url(raw) != signature:  # one encoding only: no ignored bits in the last character
+            return False
+        key.verify(raw, _message(token, compact))
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -1,14 +1,21 @@
 """The fast suite: SQLite, eager Celery, messages kept in memory for assertions."""
 
+import os
 import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import STORAGES
 
-# Uploads from tests go to a scratch directory, never into the working tree.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="anxun-test-media-"))
-PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="anxun-test-private-"))
+# Uploads from tests go to a scratch directory, never into the working tree. The integration
+# suite's Celery worker is given the test process's directories, so both see the same files.
+MEDIA_ROOT = Path(
+    os.environ.get("ANXUN_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="anxun-test-media-")
+)
+PRIVATE_MEDIA_ROOT = Path(
+    os.environ.get("ANXUN_TEST_PRIVATE_MEDIA_ROOT")
+    or tempfile.mkdtemp(prefix="anxun-test-private-")
+)
 STORAGES = {
     **STORAGES,
     "private": {

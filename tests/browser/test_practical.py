@@ -121,8 +121,13 @@ def test_book_open_ticket_scan_check_in_and_score_a_pass(
     shot(examiner, "practical-score")
     examiner.once("dialog", lambda dialog: dialog.accept())
     examiner.get_by_test_id("submit-score").click()
-    expect(examiner).to_have_url(re.compile(rf"/centre/xihu/sessions/{session.pk}/$"))
+    # 即考即领: the pass opens the certificate desk, where the drawn certificate appears.
+    expect(examiner).to_have_url(re.compile(r"/centre/xihu/desk/\d+/$"))
+    expect(examiner.get_by_test_id("certificate-image")).to_be_visible()
+    shot(examiner, "certificate-desk")
+    examiner.goto(f"/centre/xihu/sessions/{session.pk}/")
     shot(examiner, "practical-roster")
     examiner.context.close()
     result = ExamResult.objects.get(booking=booking)
     assert result.passed and result.practical_score == 100
+    assert result.certificates.get().png

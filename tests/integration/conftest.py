@@ -53,6 +53,8 @@ def celery_worker(django_db_setup, django_db_blocker, sms_file, tmp_path_factory
         "DJANGO_SETTINGS_MODULE": "config.settings.integration",
         "ANXUN_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
         "ANXUN_SMS_FILE": str(sms_file),
+        "ANXUN_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "ANXUN_TEST_PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
     }
     with open(log, "w") as log_file:
         process = subprocess.Popen(

@@ -1,0 +1,510 @@
+"""The staff certificate scanner (included at ``certificates/scan/``), DESIGN.md §4.
+
+Centre staff, examiners and district and bureau officers (``Action.VERIFY_CERTIFICATES``) scan
+a certificate's QR code (camera, handheld scanner) or type its number, and see the full record
+— unmasked name and ID number, photo, status with its reason, dates. Every check is a
+``VerificationLog`` row on the staff channel: who, at which centre (the user's centre when they
+work at exactly one), when, and — for scans made offline and sent later — when it was scanned.
+
+- ``scanner``: the page (``static/js/certificate-scanner.js``). Without JavaScript its form
+  still works: a handheld scanner's text or a typed number is posted and the record shown.
+- ``verify``: JSON, one scan or a batch ``{"scans": [{token, c, s, scanned_at}, ...]}`` (the
+  offline queue); each gets its answer. A batch sent twice (the answer to the first was lost)
+  is logged once: a scan already logged for this user with the same time is answered again.
+- ``lookup``: JSON, by certificate number.
+- ``decode``: a camera frame decoded on the server, for browsers whose decoder failed.
+- ``photo``: the holder's photo, by a signed link valid for an hour to the user it was made for.
+- ``log``: the scan log, filtered and exported (CSV/XLSX, audited); centre staff see their
+  centres' scans, district officers their district's centres', the bureau all (and everyone
+  their own).
+
+Anonymous users get the login page (JSON endpoints: 401), others without the action 403.
+Checks are rate-limited per user, typed numbers more tightly (numbers are guessable).
+"""
+
+import json
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.core import signing
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from accounts.filters import ALL
+from accounts.models import Role
+from accounts.permissions import Action, ActionRequiredMixin, may, officer_district, user_roles
+from core.errors import DomainError
+from core.exports import AuditedExportMixin, ExportTable
+from core.ratelimit import over_limit
+from exams.models import ExamCenter
+from exams.practical.services import center_posts
+
+from .models import Certificate, Status, VerificationLog
+from .services import certificate_verify
+
+STAFF = VerificationLog.Channel.STAFF
+MAX_BATCH = 100  # scans per request; the page sends its offline queue in batches of 50
+MAX_TEXT = 500  # a scanned or typed text longer than this is not a certificate's
+# A scan's own time (offline scans) is believed within these bounds, else it is not recorded.
+SCANNED_AT_MAX_AGE = timedelta(days=30)
+CLOCK_SKEW = timedelta(minutes=10)
+# Per user and window: scans, and lookups by number (numbers follow a pattern: guessable).
+LIMIT_WINDOW = 600
+LIMIT_SCANS = 600
+LIMIT_LOOKUPS = 120
+PHOTO_SALT = "certificates.staff.photo"
+PHOTO_MAX_AGE = 3600
+
+_VERIFY_PATH = re.compile(r"/v/([A-Za-z0-9_-]{16,32})/?$")
+_NUMBER = re.compile(r"^[A-Z0-9-]{4,24}$")
+
+
+# --- Who and where ---------------------------------------------------------------------------
+
+
+def scan_center(user) -> ExamCenter | None:
+    """The centre a user's scans are logged at: theirs if they work at exactly one."""
+    posts = center_posts(user)
+    if len(posts) != 1:
+        return None
+    return ExamCenter.objects.filter(pk=next(iter(posts))).first()
+
+
+def centers_visible_to(user):
+    """The centres whose scan logs a user may read."""
+    if Role.BUREAU_OFFICER in user_roles(user):
+        return ExamCenter.objects.all()
+    if district := officer_district(user):
+        return ExamCenter.objects.filter(district=district)
+    return ExamCenter.objects.filter(pk__in=list(center_posts(user)))
+
+
+def scans_visible_to(user):
+    """Staff scans a user may read: their centres' (district's, all for the bureau) and their own."""
+    scans = VerificationLog.objects.filter(channel=STAFF)
+    if not may(user, Action.VERIFY_CERTIFICATES):
+        return scans.none()
+    if Role.BUREAU_OFFICER in user_roles(user):
+        return scans
+    return scans.filter(Q(actor=user) | Q(center__in=centers_visible_to(user)))
+
+
+# --- What a scan carries ---------------------------------------------------------------------
+
+
+def parse_scanned(text: str) -> dict | None:
+    """The token and signed fields from a certificate QR code's URL, or None."""
+    text = (text or "").strip()
+    if not text or len(text) > MAX_TEXT:
+        return None
+    parts = urlsplit(text)
+    match = _VERIFY_PATH.search(parts.path)
+    if not match:
+        return None
+    query = parse_qs(parts.query)
+    compact, signature = (query.get("c") or [""])[0], (query.get("s") or [""])[0]
+    if not compact or not signature:
+        return None  # every certificate's QR code carries both
+    return {"token": match[1], "c": compact, "s": signature}
+
+
+def _scanned_at(value):
+    """An offline scan's own time, if it is a believable one (else None: not recorded)."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    now = timezone.now()
+    if moment > now + CLOCK_SKEW or moment < now - SCANNED_AT_MAX_AGE:
+        return None
+    return moment
+
+
+def photo_url(certificate: Certificate, user) -> str | None:
+    if not certificate.holder.photo:
+        return None
+    key = signing.dumps([certificate.pk, user.pk], salt=PHOTO_SALT, compress=False)
+    return reverse("certificate_staff:photo", args=[key])
+
+
+def staff_record(certificate: Certificate, user) -> dict:
+    """What staff see: every field, nothing masked, and the holder's photo."""
+    holder = certificate.holder
+    status = certificate.status
+    replaced_by = getattr(certificate, "replaced_by", None)
+    return {
+        "number": certificate.number,
+        "status": status,
+        "status_label": str(Status(status).label),
+        "revoked_reason": certificate.revoked_reason or "",
+        "revoked_at": (
+            timezone.localtime(certificate.revoked_at).strftime("%Y-%m-%d %H:%M")
+            if certificate.revoked_at
+            else ""
+        ),
+        "replaced_by": replaced_by.number if replaced_by else "",
+        "holder_name": holder.real_name,
+        "holder_id_number": holder.id_number,
+        "photo_url": photo_url(certificate, user),
+        "subject": certificate.subject.name,
+        "subject_code": certificate.subject.code,
+        "issued_on": certificate.issued_on.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "review_due": certificate.review_due.isoformat(),
+        "issuer": certificate.issuer,
+        "issued_at": certificate.center.name,
+    }
+
+
+def _answer(certificate, outcome, user, *, token="", scanned_at=None, error="") -> dict:
+    return {
+        "token": token,
+        "scanned_at": scanned_at.isoformat() if scanned_at else None,
+        "outcome": outcome,
+        "outcome_label": str(VerificationLog.Outcome(outcome).label) if outcome else "",
+        "genuine": certificate is not None,
+        "record": staff_record(certificate, user) if certificate is not None else None,
+        "error": error,
+    }
+
+
+def verify_scan(user, scan, center) -> dict:
+    """Check one scan (a dict with token, c, s and, for an offline scan, scanned_at) and log it."""
+    if not isinstance(scan, dict):
+        return _answer(None, "", user, error="malformed")
+    token, compact, signature = scan.get("token"), scan.get("c"), scan.get("s")
+    if not all(
+        isinstance(value, str) and len(value) <= MAX_TEXT for value in (token, compact, signature)
+    ) or not (compact or signature):
+        # Without the signed fields a token alone would open the record: a scan carries them.
+        return _answer(None, "", user, error="malformed")
+    scanned_at = _scanned_at(scan.get("scanned_at"))
+    if scanned_at is not None:
+        # Sent again (the answer to the first upload never arrived): answer, do not log twice.
+        earlier = (
+            VerificationLog.objects.filter(
+                channel=STAFF, actor=user, scanned_at=scanned_at, certificate__token=token
+            )
+            .select_related("certificate")
+            .first()
+        )
+        if earlier is not None:
+            certificate = (
+                Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
+                .filter(pk=earlier.certificate_id)
+                .first()
+            )
+            return _answer(
+                certificate, certificate.status, user, token=token, scanned_at=scanned_at
+            )
+    certificate, outcome = certificate_verify(
+        token=token,
+        compact=compact,
+        signature=signature,
+        channel=STAFF,
+        actor=user,
+        center=center,
+        scanned_at=scanned_at,
+    )
+    return _answer(certificate, outcome, user, token=token, scanned_at=scanned_at)
+
+
+def lookup_number(user, number: str, center) -> dict:
+    """Look a certificate up by its number (typed by staff) and log it like a scan."""
+    number = (number or "").strip().upper()
+    certificate = None
+    if _NUMBER.match(number):
+        certificate = Certificate.objects.filter(number=number).only("token").first()
+    # An unknown number is logged as a "not found" answer (certificate_verify of no token).
+    certificate, outcome = certificate_verify(
+        token=certificate.token if certificate else "",
+        channel=STAFF,
+        actor=user,
+        center=center,
+    )
+    return _answer(certificate, outcome, user, token=certificate.token if certificate else "")
+
+
+def _throttled(user, kind: str, limit: int) -> bool:
+    return over_limit(f"staff-{kind}:{user.pk}", limit=limit, period=LIMIT_WINDOW)
+
+
+def _json_error(status: int, code: str, message) -> JsonResponse:
+    return JsonResponse({"error": code, "message": str(message)}, status=status)
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+class VerifierMixin(ActionRequiredMixin):
+    required_action = Action.VERIFY_CERTIFICATES
+
+
+class JsonVerifierMixin:
+    """JSON endpoints answer 401 and 403 in JSON (the page's script reads them)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return _json_error(401, "login_required", _("Sign in first."))
+        if not may(request.user, Action.VERIFY_CERTIFICATES):
+            return _json_error(
+                403, "forbidden", _("Your role does not allow verifying certificates.")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScannerView(VerifierMixin, TemplateView):
+    """The scanner page. A POST (the form without JavaScript: a handheld scanner's text or a
+    typed number) shows the record in the page."""
+
+    template_name = "certificates/staff/scanner.html"
+
+    def post(self, request, *args, **kwargs):
+        scanned = (request.POST.get("scanned") or "").strip()
+        answer = refusal = None
+        center = scan_center(request.user)
+        scan = parse_scanned(scanned)
+        if not scanned:
+            refusal = _("Scan a certificate's QR code or type its number.")
+        elif scan is not None:
+            if _throttled(request.user, "scan", LIMIT_SCANS):
+                refusal = _("Too many checks. Wait a few minutes and try again.")
+            else:
+                answer = verify_scan(request.user, scan, center)
+        elif _NUMBER.match(scanned.upper()):
+            if _throttled(request.user, "lookup", LIMIT_LOOKUPS):
+                refusal = _("Too many checks. Wait a few minutes and try again.")
+            else:
+                answer = lookup_number(request.user, scanned, center)
+        else:
+            refusal = _("This is not a certificate's QR code or number.")
+        context = self.get_context_data(answer=answer, refusal=refusal, **kwargs)
+        return self.render_to_response(context, status=200 if refusal is None else 400)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            center=scan_center(user),
+            posts=len(center_posts(user)),
+            **kwargs,
+        )
+
+
+class VerifyScansView(JsonVerifierMixin, View):
+    """One scan (an object) or a batch (``{"scans": [...]}``); answers ``{"results": [...]}``
+    in the same order."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if isinstance(body, dict) and "scans" in body:
+            scans = body["scans"]
+        elif isinstance(body, dict):
+            scans = [body]
+        else:
+            scans = None
+        if not isinstance(scans, list) or not scans or len(scans) > MAX_BATCH:
+            return _json_error(
+                400,
+                "malformed",
+                _("Send one scan, or a list of at most %(count)d scans.") % {"count": MAX_BATCH},
+            )
+        center = scan_center(request.user)
+        results = []
+        for scan in scans:
+            if _throttled(request.user, "scan", LIMIT_SCANS):
+                if not results:
+                    return JsonResponse(
+                        {
+                            "error": "throttled",
+                            "message": _("Too many checks. Wait a few minutes and try again."),
+                        },
+                        status=429,
+                        headers={"Retry-After": str(LIMIT_WINDOW)},
+                    )
+                break  # the rest stay in the page's queue: it sends them again later
+            results.append(verify_scan(request.user, scan, center))
+        return JsonResponse({"results": results})
+
+
+class LookupView(JsonVerifierMixin, View):
+    """A certificate by its number: ``{"number": "..."}`` → ``{"results": [answer]}``."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        number = body.get("number") if isinstance(body, dict) else None
+        if not isinstance(number, str) or not number.strip() or len(number) > MAX_TEXT:
+            return _json_error(400, "malformed", _("Type the certificate number."))
+        if _throttled(request.user, "lookup", LIMIT_LOOKUPS):
+            return JsonResponse(
+                {
+                    "error": "throttled",
+                    "message": _("Too many checks. Wait a few minutes and try again."),
+                },
+                status=429,
+                headers={"Retry-After": str(LIMIT_WINDOW)},
+            )
+        answer = lookup_number(request.user, number, scan_center(request.user))
+        return JsonResponse({"results": [answer]})
+
+
+class DecodeView(JsonVerifierMixin, View):
+    """A camera frame, decoded on the server (zxing-cpp) when the browser's decoder failed."""
+
+    def post(self, request, *args, **kwargs):
+        from exams.practical import scanning  # zxing-cpp: loaded by the view that decodes
+
+        frame = request.FILES.get("frame")
+        if frame is None:
+            return JsonResponse({"error": _("No image was sent.")}, status=400)
+        try:
+            text = scanning.qr_decode(frame.read(scanning.MAX_BYTES + 1))
+        except DomainError as error:
+            return JsonResponse({"error": str(error.message)}, status=422)
+        if not text:
+            return JsonResponse({"error": _("No QR code found in the image.")}, status=422)
+        return JsonResponse({"text": text})
+
+
+class PhotoView(VerifierMixin, View):
+    """A certificate holder's photo, by a link made for this user within the hour."""
+
+    def get(self, request, key: str):
+        try:
+            certificate_id, user_id = signing.loads(key, salt=PHOTO_SALT, max_age=PHOTO_MAX_AGE)
+        except (signing.BadSignature, ValueError, TypeError):
+            raise Http404 from None
+        if user_id != request.user.pk:
+            raise Http404
+        certificate = Certificate.objects.select_related("holder").filter(pk=certificate_id).first()
+        if certificate is None or not certificate.holder.photo:
+            raise Http404
+        response = FileResponse(certificate.holder.photo.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- The scan log ----------------------------------------------------------------------------
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _filter_centers(request):
+    if request is None:
+        return ExamCenter.objects.none()
+    return centers_visible_to(request.user)
+
+
+class ScanLogFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(label=gettext_lazy("Certificate number"), method="search")
+    scanned_from = django_filters.DateFilter(
+        label=gettext_lazy("Scanned from"),
+        field_name="scanned",
+        lookup_expr="date__gte",
+        widget=_date_input(),
+    )
+    scanned_to = django_filters.DateFilter(
+        label=gettext_lazy("Scanned until"),
+        field_name="scanned",
+        lookup_expr="date__lte",
+        widget=_date_input(),
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=gettext_lazy("Outcome"), choices=VerificationLog.Outcome.choices, empty_label=ALL
+    )
+    center = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Exam centre"), queryset=_filter_centers, empty_label=ALL
+    )
+
+    class Meta:
+        model = VerificationLog
+        fields = ["number", "scanned_from", "scanned_to", "outcome", "center"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(certificate__number__startswith=value.strip().upper())
+
+
+class ScanLogTable(ExportTable):
+    scanned = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Scanned at"), format="Y-m-d H:i:s", order_by=("scanned",)
+    )
+    at = tables.DateTimeColumn(verbose_name=gettext_lazy("Logged at"), format="Y-m-d H:i:s")
+    actor = tables.Column(verbose_name=gettext_lazy("Checked by"), default="—")
+    center = tables.Column(verbose_name=gettext_lazy("Exam centre"), default="—")
+    outcome = tables.Column(verbose_name=gettext_lazy("Outcome"))
+    number = tables.Column(
+        verbose_name=gettext_lazy("Certificate number"),
+        accessor="certificate__number",
+        default="—",
+    )
+
+    class Meta:
+        model = VerificationLog
+        fields = ["scanned", "at", "actor", "center", "outcome", "number"]
+        attrs = {"class": "data-table"}
+        empty_text = gettext_lazy("No scans match.")
+
+    def render_outcome(self, record):
+        return record.get_outcome_display()
+
+    def value_outcome(self, record):
+        return record.get_outcome_display()
+
+    def value_scanned(self, value):
+        return _local(value)
+
+    def value_at(self, value):
+        return _local(value)
+
+    def value_actor(self, value):
+        return str(value) if value else ""
+
+    def value_center(self, value):
+        return value.name if value else ""
+
+
+class ScanLogView(VerifierMixin, AuditedExportMixin, SingleTableMixin, FilterView):
+    table_class = ScanLogTable
+    filterset_class = ScanLogFilter
+    template_name = "certificates/staff/scan_log.html"
+    paginate_by = 50
+    export_name = "certificate_scans"
+
+    def get_queryset(self):
+        return (
+            scans_visible_to(self.request.user)
+            .annotate(scanned=Coalesce("scanned_at", "at"))
+            .select_related("certificate", "center", "actor__worker_profile")
+            .order_by("-scanned", "-pk")
+        )
