@@ -15,33 +15,12 @@ the ratio of the autosave rate to the bare rate.
 """
 
 import argparse
-import http.client
 import json
-import os
 import random
-import statistics
-import subprocess
-import sys
-import threading
-import time
-from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from harness import PORT, bare, gunicorn, load, report, scratch_database
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 DB = "anxun_bench_exam"
-PORT = 8765
-
-
-def recreate_database(drop_only: bool = False) -> None:
-    with psycopg.connect(
-        host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB)))
-        if not drop_only:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB)))
 
 
 def prepare(takers: int) -> list[dict]:
@@ -101,52 +80,6 @@ def prepare(takers: int) -> list[dict]:
     return sessions
 
 
-def load(*, path_for, seconds: float, concurrency: int) -> tuple[float, list[float], int]:
-    """Run `concurrency` threads for `seconds`; path_for(i, n) -> (method, path, body, headers)."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def run(i: int):
-        nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-        n = 0
-        mine = []
-        bad = 0
-        while time.monotonic() < stop:
-            method, path, body, headers = path_for(i, n)
-            started = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                if response.status >= 400:
-                    bad += 1
-            except (OSError, http.client.HTTPException):
-                bad += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            mine.append(time.perf_counter() - started)
-            n += 1
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(concurrency)]
-    begun = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return len(latencies) / (time.monotonic() - begun), latencies, errors
-
-
-def report(name: str, rate: float, latencies: list[float], errors: int) -> str:
-    cuts = statistics.quantiles(latencies, n=100)
-    return f"| {name} | {rate:,.0f} | {cuts[49] * 1000:.1f} | {cuts[98] * 1000:.1f} | {errors} |"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--takers", type=int, default=64)
@@ -155,40 +88,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
-    os.environ["ANXUN_TEST_DATABASE_NAME"] = DB
-    os.environ["ANXUN_BENCH"] = "1"
-    os.environ["DB_CONN_MAX_AGE"] = "60"  # persistent connections, as production configures
-    recreate_database()
-    server = None
-    try:
+    with scratch_database(DB):
         takers = prepare(args.takers)
-        server = subprocess.Popen(  # noqa: S603  (our own gunicorn, fixed arguments)
-            [
-                str(ROOT / ".venv/bin/gunicorn"),
-                "config.wsgi",
-                "-w",
-                str(args.workers),
-                "-b",
-                f"127.0.0.1:{PORT}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=os.environ.copy(),
-        )
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request(
-                    "GET", "/bench/bare"
-                )
-                break
-            except OSError:
-                time.sleep(0.1)
-        time.sleep(1)
-
-        def bare(i, n):
-            return "GET", "/bench/bare", None, {}
-
         seq: dict[int, int] = {}
 
         def autosave(i, n):
@@ -207,30 +108,23 @@ def main() -> None:
             }
             return "POST", f"/exams/attempts/{taker['attempt']}/answers/", body, headers
 
-        load(path_for=bare, seconds=2, concurrency=args.concurrency)  # warm up
-        bare_rate, bare_latencies, bare_errors = load(
-            path_for=bare, seconds=args.seconds, concurrency=args.concurrency
-        )
-        save_rate, save_latencies, save_errors = load(
-            path_for=autosave, seconds=args.seconds, concurrency=args.concurrency
-        )
+        with gunicorn(args.workers):
+            load(path_for=bare, seconds=2, concurrency=args.concurrency)  # warm up
+            bare_rate, bare_latencies, bare_errors = load(
+                path_for=bare, seconds=args.seconds, concurrency=args.concurrency
+            )
+            save_rate, save_latencies, save_errors = load(
+                path_for=autosave, seconds=args.seconds, concurrency=args.concurrency
+            )
         print(
-            f"gunicorn {args.workers} sync workers, {args.concurrency} concurrent clients, {args.seconds:.0f} s each, "
-            f"{args.takers} takers"
+            f"gunicorn {args.workers} sync workers, {args.concurrency} concurrent clients, "
+            f"{args.seconds:.0f} s each, {args.takers} takers"
         )
         print("| endpoint | req/s | p50 ms | p99 ms | errors |")
         print("|---|---|---|---|---|")
         print(report("bare view (same middleware)", bare_rate, bare_latencies, bare_errors))
         print(report("exam answer autosave", save_rate, save_latencies, save_errors))
         print(f"autosave / bare = {save_rate / bare_rate:.2f}")
-    finally:
-        if server:
-            server.terminate()
-            server.wait(timeout=20)
-        from django.db import connections
-
-        connections.close_all()
-        recreate_database(drop_only=True)
 
 
 if __name__ == "__main__":

@@ -20,10 +20,10 @@ from core.ratelimit import over_limit
 from . import services, signing
 from .models import Certificate, Status, VerificationLog
 
-# Per client (IP): all verifications, and answers "not found or not genuine".
+# Per client (IP), per 10 minutes: all verifications, and answers "not found or not genuine".
 LIMIT_WINDOW = 600
-LIMIT_ALL = 300
-LIMIT_MISSES = 30
+LIMIT_ALL = getattr(settings, "ANXUN_VERIFY_LIMIT_ALL", 300)
+LIMIT_MISSES = getattr(settings, "ANXUN_VERIFY_LIMIT_MISSES", 30)
 
 
 def _client_ip(request) -> str:

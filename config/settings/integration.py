@@ -35,6 +35,8 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # The benchmarks (bench/) serve a bare view beside the real ones when this is set.
 ANXUN_BENCH = os.environ.get("ANXUN_BENCH") == "1"
+if ANXUN_BENCH:  # the load generator is one client: verification throttling would stop it
+    ANXUN_VERIFY_LIMIT_ALL = 10**9
 # Outbound SMS is written to a file the tests read, since the worker is another process.
 SMS_BACKEND = "core.sms.FileSmsSender"
 ANXUN_SMS_FILE = os.environ.get("ANXUN_SMS_FILE", "/tmp/anxun-integration-sms.jsonl")  # noqa: S108
