@@ -334,11 +334,12 @@ def certificate_verify(
     """
     certificate = None
     if isinstance(token, str) and 16 <= len(token) <= 32:
-        certificate = (
+        certificate = list(
             Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
             .filter(token=token)
-            .first()
+            .order_by()[:1]  # the token is unique: no ordering to compile or sort by
         )
+        certificate = certificate[0] if certificate else None
     if certificate is not None and (compact or signature):
         fields = (compact or "").split(signing.SEPARATOR)
         genuine = (
