@@ -1113,3 +1113,22 @@ def result_correct(
     if result.passed and (issue := certificate_issuer()):
         issue(result=result)
     return result
+
+
+@transaction.atomic
+def booking_abandon(*, supervisor, booking_id: int, reason: str, now=None) -> Booking:
+    """A checked-in candidate who left before being scored (or was sent away): the supervisor
+    records it, with a reason, as not attended — it counts as an attempt, and the worker may
+    book again under the retake rules instead of staying booked for good."""
+    now = now or timezone.now()
+    reason = _reason(reason, message=_("Give the reason (4 to 200 characters)."))
+    booking = _examiner_booking(examiner=supervisor, booking_id=booking_id, supervisor=True)
+    if booking.status != Booking.Status.CHECKED_IN or booking.scores.exists():
+        raise DomainError(
+            _("Only a checked-in candidate with no score can be recorded as not attended."),
+            code="not_abandonable",
+        )
+    booking.status, booking.ended_at = Booking.Status.NO_SHOW, now
+    booking.save(update_fields=["status", "ended_at", "updated_at"])
+    _audit(booking, "booking.abandoned", supervisor, Booking.Status.CHECKED_IN, reason=reason)
+    return booking

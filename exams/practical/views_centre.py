@@ -492,6 +492,18 @@ class CorrectView(ScoringMixin, TemplateView):
         booking = self.load()
         if not self.staff_post.supervisor:
             raise DjangoPermissionDenied(_("Only the centre's supervisor may do this."))
+        if request.POST.get("action") == "abandon":
+            try:
+                services.booking_abandon(
+                    supervisor=request.user,
+                    booking_id=booking.pk,
+                    reason=request.POST.get("reason", ""),
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Recorded as not attended."))
+            return redirect("centre:correct", self.center.code, booking.pk)
         try:
             items = services.rubric_for(booking.subject)
         except DomainError as error:

@@ -1446,3 +1446,39 @@ def test_messages_to_workers_are_in_the_sites_language(desk, subject, make_sessi
         services.session_cancel(actor=desk, session_id=session.pk, reason="考场停电检修", now=now)
     body = OutboundMessage.objects.get(recipient=worker.user.phone).body
     assert "已取消" in body and "cancelled" not in body
+
+
+def test_a_candidate_who_left_unscored_is_recorded_as_not_attended(
+    subject, desk, examiner, supervisor, worker, make_session, now
+):
+    session = make_session(at=now + timedelta(minutes=30))
+    booking = book(worker, session, now)
+    services.checkin_confirm(user=desk, booking_id=booking.pk, center=session.center, now=now)
+    for actor in (desk, examiner):  # only the supervisor
+        with refused("forbidden", PermissionDenied):
+            services.booking_abandon(supervisor=actor, booking_id=booking.pk, reason="中途离场")
+    with refused("reason"):
+        services.booking_abandon(supervisor=supervisor, booking_id=booking.pk, reason="")
+    mark = audit_mark()
+    services.booking_abandon(
+        supervisor=supervisor, booking_id=booking.pk, reason="考生身体不适中途离场", now=now
+    )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NO_SHOW
+    assert verbs_since(mark) == ["booking.abandoned"]
+    assert len(services.practical_fails(worker=worker, subject=subject, since=None)) == 1
+    # No longer stuck: the free retake can be booked.
+    book(worker, make_session(days=7), now)
+
+
+def test_a_scored_candidate_cannot_be_recorded_as_not_attended(
+    subject, desk, examiner, supervisor, worker, make_session, now
+):
+    session = make_session(at=now + timedelta(minutes=30))
+    booking = book(worker, session, now)
+    services.checkin_confirm(user=desk, booking_id=booking.pk, center=session.center, now=now)
+    services.score_submit(
+        examiner=examiner, booking_id=booking.pk, points=pb.full_marks(subject), now=now
+    )
+    with refused("not_abandonable"):
+        services.booking_abandon(supervisor=supervisor, booking_id=booking.pk, reason="中途离场")

@@ -599,3 +599,15 @@ def test_a_scoring_post_with_a_broken_rubric_is_a_400_not_a_500(client, world):
     client.force_login(world["examiner"])
     response = client.post(reverse("centre:score", args=[world["center"].code, booking.pk]), form)
     assert response.status_code == 400 and not PracticalScore.objects.exists()
+
+
+def test_the_supervisor_records_an_unscored_candidate_as_not_attended(client, world):
+    booking = checked_in(world)
+    url = reverse("centre:correct", args=[world["center"].code, booking.pk])
+    client.force_login(world["desk"])
+    assert client.post(url, {"action": "abandon", "reason": "中途离场"}).status_code == 403
+    client.force_login(world["supervisor"])
+    assert "abandon-reason" in client.get(url).content.decode()
+    assert client.post(url, {"action": "abandon", "reason": "中途离场"}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NO_SHOW
