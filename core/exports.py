@@ -1,6 +1,8 @@
 """Staff list exports (CSV/XLSX): safe to open in a spreadsheet, and written in the audit trail."""
 
 import django_tables2 as tables
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tables2.export import ExportMixin
 
 from .events import audit_record
@@ -13,6 +15,18 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def local_time_text(value) -> str:
+    """A moment as people here write it, in local time (``2026-11-29 09:30``); "" for none."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def yes_no_text(value) -> str:
+    """Yes / No in the active language; "" for unknown."""
+    if value is None:
+        return ""
+    return str(_("Yes") if value else _("No"))
 
 
 class ExportTable(tables.Table):

@@ -1,21 +1,10 @@
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_id_number
-from core.exports import ExportTable
+from core.exports import ExportTable, local_time_text, yes_no_text
 
 from .models import TheoryAttempt
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _yes_no(value) -> str:
-    if value is None:
-        return ""
-    return str(_("Yes") if value else _("No"))
 
 
 class AttemptTable(ExportTable):
@@ -57,16 +46,16 @@ class AttemptTable(ExportTable):
         return value
 
     def value_started_at(self, value):
-        return _local(value)
+        return local_time_text(value)
 
     def value_submitted_at(self, value):
-        return _local(value)
+        return local_time_text(value)
 
     def value_score(self, record):
         return "" if record.score is None else record.score
 
     def value_passed(self, record):
-        return _yes_no(record.passed)
+        return yes_no_text(record.passed)
 
     def value_auto_submitted(self, record):
-        return _yes_no(record.auto_submitted) if record.submitted_at else ""
+        return yes_no_text(record.auto_submitted) if record.submitted_at else ""

@@ -4,24 +4,13 @@ is audited)."""
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_id_number
-from core.exports import ExportTable
+from core.exports import ExportTable, local_time_text, yes_no_text
 
 from ..models import Booking, ExamResult, PracticalSession
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def _yes_no(value) -> str:
-    if value is None:
-        return ""
-    return str(_("Yes") if value else _("No"))
 
 
 class _Person(ExportTable):
@@ -82,11 +71,11 @@ class RosterTable(_Person):
         return value
 
     def value_checked_in_at(self, value):
-        return _local(value)
+        return local_time_text(value)
 
     def value_passed(self, record):
         result = getattr(record, "result", None)
-        return _yes_no(result.passed) if result else ""
+        return yes_no_text(result.passed) if result else ""
 
 
 class CenterSessionTable(ExportTable):
@@ -130,7 +119,7 @@ class CenterSessionTable(ExportTable):
         return self.render_utilisation(record)
 
     def value_starts_at(self, value):
-        return _local(value)
+        return local_time_text(value)
 
 
 class ResultTable(_Person):
@@ -161,22 +150,22 @@ class ResultTable(_Person):
         empty_text = _("No results match.")
 
     def render_session(self, value):
-        return _local(value)
+        return local_time_text(value)
 
     def value_session(self, value):
-        return _local(value)
+        return local_time_text(value)
 
     def value_id_number(self, value):
         return value
 
     def value_critical_failed(self, value):
-        return _yes_no(value)
+        return yes_no_text(value)
 
     def value_passed(self, value):
-        return _yes_no(value)
+        return yes_no_text(value)
 
     def value_corrected(self, value):
-        return _yes_no(value)
+        return yes_no_text(value)
 
     def value_decided_at(self, value):
-        return _local(value)
+        return local_time_text(value)
