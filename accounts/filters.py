@@ -8,6 +8,11 @@ from .models import District, Enterprise, Industry, WorkerProfile
 ALL = _("All")
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker, ISO dates (the one date widget of the staff filters)."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def yes_no_select() -> forms.Select:
     """All / Yes / No (django-filter's default says "Unknown" for "all")."""
     return forms.Select(choices=[("", ALL), ("true", _("Yes")), ("false", _("No"))])

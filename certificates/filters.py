@@ -6,16 +6,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import ALL
+from accounts.filters import ALL, date_input
 from exams.models import Subject
 
 from .models import Certificate, Status
 
 MAX_DAYS = 3650
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def status_q(status: str, today) -> Q:
@@ -46,10 +42,10 @@ class CertificateFilter(django_filters.FilterSet):
         label=_("Status"), choices=Status.choices, empty_label=ALL, method="by_status"
     )
     issued_from = django_filters.DateFilter(
-        label=_("Issued from"), field_name="issued_on", lookup_expr="gte", widget=_date_input()
+        label=_("Issued from"), field_name="issued_on", lookup_expr="gte", widget=date_input()
     )
     issued_to = django_filters.DateFilter(
-        label=_("Issued until"), field_name="issued_on", lookup_expr="lte", widget=_date_input()
+        label=_("Issued until"), field_name="issued_on", lookup_expr="lte", widget=date_input()
     )
     review_within = DaysFilter(
         label=_("Review due within (days)"),

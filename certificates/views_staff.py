@@ -29,7 +29,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import django_filters
 import django_tables2 as tables
-from django import forms
 from django.core import signing
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -44,7 +43,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.filters import ALL
+from accounts.filters import ALL, date_input
 from accounts.models import Role
 from accounts.permissions import Action, ActionRequiredMixin, may, officer_district, user_roles
 from core.errors import DomainError
@@ -416,10 +415,6 @@ def _local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 def _filter_centers(request):
     if request is None:
         return ExamCenter.objects.none()
@@ -432,13 +427,13 @@ class ScanLogFilter(django_filters.FilterSet):
         label=gettext_lazy("Scanned from"),
         field_name="scanned",
         lookup_expr="date__gte",
-        widget=_date_input(),
+        widget=date_input(),
     )
     scanned_to = django_filters.DateFilter(
         label=gettext_lazy("Scanned until"),
         field_name="scanned",
         lookup_expr="date__lte",
-        widget=_date_input(),
+        widget=date_input(),
     )
     outcome = django_filters.ChoiceFilter(
         label=gettext_lazy("Outcome"), choices=VerificationLog.Outcome.choices, empty_label=ALL

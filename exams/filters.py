@@ -4,13 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from accounts.filters import ALL, yes_no_select
+from accounts.filters import ALL, date_input, yes_no_select
 
 from .models import Question, QuestionCategory, Subject, TheoryAttempt
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AttemptFilter(django_filters.FilterSet):
@@ -25,13 +21,13 @@ class AttemptFilter(django_filters.FilterSet):
         label=_("Started from"),
         field_name="started_at",
         lookup_expr="date__gte",
-        widget=_date_input(),
+        widget=date_input(),
     )
     started_to = django_filters.DateFilter(
         label=_("Started until"),
         field_name="started_at",
         lookup_expr="date__lte",
-        widget=_date_input(),
+        widget=date_input(),
     )
 
     class Meta:

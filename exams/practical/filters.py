@@ -1,16 +1,11 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.filters import ALL, yes_no_select
+from accounts.filters import ALL, date_input, yes_no_select
 from accounts.models import District
 
 from ..models import Booking, ExamResult, PracticalSession, Subject
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _subject_filter():
@@ -30,10 +25,10 @@ class SessionFilter(django_filters.FilterSet):
     )
     subject = _subject_filter()
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=_date_input()
+        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=date_input()
     )
     date_to = django_filters.DateFilter(
-        label=_("Until"), field_name="starts_at", lookup_expr="date__lte", widget=_date_input()
+        label=_("Until"), field_name="starts_at", lookup_expr="date__lte", widget=date_input()
     )
 
     class Meta:
@@ -44,10 +39,10 @@ class SessionFilter(django_filters.FilterSet):
 class CenterSessionFilter(django_filters.FilterSet):
     subject = _subject_filter()
     date_from = django_filters.DateFilter(
-        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=_date_input()
+        label=_("From"), field_name="starts_at", lookup_expr="date__gte", widget=date_input()
     )
     date_to = django_filters.DateFilter(
-        label=_("Until"), field_name="starts_at", lookup_expr="date__lte", widget=_date_input()
+        label=_("Until"), field_name="starts_at", lookup_expr="date__lte", widget=date_input()
     )
 
     class Meta:
@@ -79,10 +74,10 @@ class ResultFilter(_PersonSearch):
     subject = _subject_filter()
     passed = django_filters.BooleanFilter(label=_("Passed"), widget=yes_no_select())
     decided_from = django_filters.DateFilter(
-        label=_("From"), field_name="decided_at", lookup_expr="date__gte", widget=_date_input()
+        label=_("From"), field_name="decided_at", lookup_expr="date__gte", widget=date_input()
     )
     decided_to = django_filters.DateFilter(
-        label=_("Until"), field_name="decided_at", lookup_expr="date__lte", widget=_date_input()
+        label=_("Until"), field_name="decided_at", lookup_expr="date__lte", widget=date_input()
     )
 
     class Meta:
