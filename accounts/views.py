@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
-from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +20,7 @@ from django_tables2 import SingleTableMixin
 from core.context_processors import LARGE_TEXT_COOKIE, large_text_enabled
 from core.errors import DomainError
 from core.exports import AuditedExportMixin
+from core.files import private_file_response
 
 from .filters import EnterpriseFilter, WorkerFilter
 from .forms import WorkerProfileForm
@@ -120,9 +121,9 @@ def worker_photo(request, profile_id: int):
     )
     if profile is None:
         raise Http404
-    response = FileResponse(profile.photo.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return private_file_response(
+        profile.photo, content_type="image/jpeg", cache_control="private, max-age=3600"
+    )
 
 
 class WorkerRosterView(ActionRequiredMixin, AuditedExportMixin, SingleTableMixin, FilterView):

@@ -21,7 +21,12 @@ from datetime import date
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -92,8 +97,6 @@ def key_ring() -> KeyRing:
 
 def new_key_entry(kid: str) -> str:
     private = Ed25519PrivateKey.generate()
-    from cryptography.hazmat.primitives.serialization import NoEncryption, PrivateFormat
-
     raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     return f"{kid}={b64url(raw)}"
 

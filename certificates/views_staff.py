@@ -32,7 +32,7 @@ import django_tables2 as tables
 from django.core import signing
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -48,6 +48,7 @@ from accounts.models import Role
 from accounts.permissions import Action, ActionRequiredMixin, may, officer_district, user_roles
 from core.errors import DomainError
 from core.exports import AuditedExportMixin, ExportTable
+from core.files import private_file_response
 from core.ratelimit import over_limit
 from exams.models import ExamCenter
 from exams.practical.services import center_posts
@@ -401,11 +402,9 @@ class PhotoView(VerifierMixin, View):
         if user_id != request.user.pk:
             raise Http404
         certificate = Certificate.objects.select_related("holder").filter(pk=certificate_id).first()
-        if certificate is None or not certificate.holder.photo:
+        if certificate is None:
             raise Http404
-        response = FileResponse(certificate.holder.photo.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(certificate.holder.photo, content_type="image/jpeg")
 
 
 # --- The scan log ----------------------------------------------------------------------------

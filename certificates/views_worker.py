@@ -10,10 +10,12 @@ that was revoked or replaced is shown with its status and nothing to download or
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from core.files import private_file_response
 
 from . import credentials, services
 from .models import Certificate, Status
@@ -92,18 +94,12 @@ def certificate_file(request, certificate_id: int, file_format: str):
             messages.info(request, _("Your certificate is being prepared. Try again in a minute."))
             return redirect("my_certificates:detail", certificate.pk)
         raise Http404
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle,
+    return private_file_response(
+        stored,
         content_type=FILE_TYPES[file_format],
         as_attachment=download,
         filename=f"{certificate.number}.{file_format}",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

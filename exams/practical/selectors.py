@@ -26,7 +26,8 @@ def sessions_open(*, now=None) -> QuerySet[PracticalSession]:
     )
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The local day as [start, end) moments."""
     start = timezone.make_aware(datetime.combine(day, time.min))
     return start, start + timedelta(days=1)
 
@@ -36,8 +37,8 @@ def month_calendar(*, sessions: QuerySet[PracticalSession], month: date) -> list
     fill the first and last weeks too) with its number of sessions and public seats left."""
     first = month.replace(day=1)
     grid = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    start, _ = _day_bounds(grid[0][0])
-    _, end = _day_bounds(grid[-1][-1])
+    start, _ = day_bounds(grid[0][0])
+    _, end = day_bounds(grid[-1][-1])
     per_day: dict[date, dict] = {}
     for starts_at, capacity, held_back, taken in sessions.filter(
         starts_at__gte=start, starts_at__lt=end
@@ -94,7 +95,7 @@ def session_roster(session: PracticalSession) -> QuerySet[Booking]:
 
 
 def today_sessions(center: ExamCenter, *, now=None) -> QuerySet[PracticalSession]:
-    start, end = _day_bounds(timezone.localdate(now or timezone.now()))
+    start, end = day_bounds(timezone.localdate(now or timezone.now()))
     return (
         center_sessions(center)
         .filter(starts_at__gte=start, starts_at__lt=end)

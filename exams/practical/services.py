@@ -11,7 +11,7 @@ per subject; after a practical fail (a no-show counts as one) one free retake wi
 ``free_retake_days``; after ``fails_before_retraining`` the required training again.
 """
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +27,7 @@ from accounts.permissions import Action, may
 from accounts.validators import mask_id_number
 from core.errors import DomainError, PermissionDenied
 from core.events import audit_record
+from core.exports import local_time_text
 from core.notifications import message_send
 
 from ..models import (
@@ -40,7 +41,8 @@ from ..models import (
     Subject,
     TheoryAttempt,
 )
-from ..services import _last_training_at
+from ..services import _is_int, _last_training_at
+from .selectors import day_bounds
 
 TICKET_SALT = "anxun.admission-ticket"
 SEAT_HOLDING = [
@@ -60,10 +62,6 @@ def offer_hours() -> int:
 
 def reminder_hours() -> int:
     return getattr(settings, "ANXUN_BOOKING_REMINDER_HOURS", 24)
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 def _audit(booking: Booking, verb: str, actor, before: str | None = None, **after) -> None:
@@ -264,7 +262,7 @@ def session_cancel(*, actor, session_id: int, reason: str, now=None) -> Practica
                 )
                 % {
                     "subject": session.subject,
-                    "time": _local(session.starts_at),
+                    "time": local_time_text(session.starts_at),
                     "center": session.center,
                     "reason": reason,
                     "url": _absolute(reverse("practical:sessions")),
@@ -361,14 +359,14 @@ def session_bookable_check(session: PracticalSession, *, now, urgent: bool) -> N
     if now < session.booking_opens_at:
         raise DomainError(
             _("Booking for this session opens at %(time)s.")
-            % {"time": _local(session.booking_opens_at)},
+            % {"time": local_time_text(session.booking_opens_at)},
             code="not_open",
         )
     if now >= session.booking_closes_at:
         raise DomainError(_("Booking for this session has closed."), code="closed")
 
 
-def _live_booking(worker: WorkerProfile, subject: Subject) -> Booking | None:
+def live_booking(worker: WorkerProfile, subject: Subject) -> Booking | None:
     return (
         Booking.objects.filter(worker=worker, subject=subject, status__in=Booking.LIVE)
         .select_related("session__center")
@@ -387,7 +385,7 @@ def _already_booked(existing: Booking | None) -> DomainError:
             "You already have a booking for this subject (%(time)s, %(center)s). Cancel or "
             "reschedule it instead."
         )
-        % {"time": _local(existing.session.starts_at), "center": existing.session.center},
+        % {"time": local_time_text(existing.session.starts_at), "center": existing.session.center},
         code="already_booked",
     )
 
@@ -416,7 +414,7 @@ def booking_create(
         _staff_check(actor, session.center, action=Action.MANAGE_SESSIONS)
     session_bookable_check(session, now=now, urgent=urgent)
     theory = booking_eligibility_check(worker=worker, session=session, now=now)
-    if existing := _live_booking(worker, session.subject):
+    if existing := live_booking(worker, session.subject):
         raise _already_booked(existing)
     seats_left = session.capacity - session.seats_taken - (0 if urgent else session.held_back)
     if seats_left <= 0 and not waitlist:
@@ -435,7 +433,7 @@ def booking_create(
             )
     except IntegrityError:
         # The same worker booked another session of the subject at the same moment.
-        raise _already_booked(_live_booking(worker, session.subject)) from None
+        raise _already_booked(live_booking(worker, session.subject)) from None
     if status == Booking.Status.CONFIRMED:
         _seats_change(session, +1)
     _audit(booking, "booking.created", actor or worker.user, urgent=urgent)
@@ -500,7 +498,7 @@ def booking_cancel(
                 "Bookings can be cancelled or moved until %(time)s. Call the centre "
                 "(%(phone)s) if you cannot come: a missed session counts as an attempt."
             )
-            % {"time": _local(_cutoff(session)), "phone": session.center.phone or "—"},
+            % {"time": local_time_text(_cutoff(session)), "phone": session.center.phone or "—"},
             code="cutoff",
         )
     holds_seat = booking.status != Booking.Status.WAITLISTED
@@ -530,7 +528,7 @@ def booking_reschedule(
     if now > _cutoff(old) and not old.cancelled:
         raise DomainError(
             _("Bookings can be cancelled or moved until %(time)s.")
-            % {"time": _local(_cutoff(old))},
+            % {"time": local_time_text(_cutoff(old))},
             code="cutoff",
         )
     if new.subject_id != old.subject_id:
@@ -584,9 +582,9 @@ def waitlist_offer_free_seats(session: PracticalSession, *, now) -> list[Booking
                 )
                 % {
                     "subject": session.subject,
-                    "time": _local(session.starts_at),
+                    "time": local_time_text(session.starts_at),
                     "center": session.center,
-                    "until": _local(booking.offer_expires_at),
+                    "until": local_time_text(booking.offer_expires_at),
                     "url": _absolute(reverse("practical:bookings")),
                 }
             ),
@@ -713,7 +711,7 @@ def _remind(booking_id: int, *, now) -> bool:
                 )
                 % {
                     "subject": session.subject,
-                    "time": _local(session.starts_at),
+                    "time": local_time_text(session.starts_at),
                     "center": session.center,
                     "address": session.center.address,
                     "url": _absolute(reverse("practical:ticket", args=[booking.pk])),
@@ -812,13 +810,13 @@ def checkin_lookup(*, user, center: ExamCenter, scanned: str, now=None) -> Booki
         # A typed ID number finds only this centre's bookings: the desk learns nothing about
         # where else, or whether, someone is booked (a genuine ticket may say so).
         id_number = value.upper()
-        start = timezone.make_aware(datetime.combine(today, time.min))
+        start, end = day_bounds(today)
         booking = (
             bookings.filter(
                 worker__id_number=id_number,
                 session__center=center,
                 session__starts_at__gte=start,
-                session__starts_at__lt=start + timedelta(days=1),
+                session__starts_at__lt=end,
             )
             .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.LAPSED])
             .order_by("session__starts_at")
@@ -839,7 +837,7 @@ def _checkin_refusal(booking: Booking, *, center: ExamCenter, today) -> None:
     if session.center_id != center.pk:
         raise DomainError(
             _("This ticket is for another centre: %(center)s, %(time)s.")
-            % {"center": session.center, "time": _local(session.starts_at)},
+            % {"center": session.center, "time": local_time_text(session.starts_at)},
             code="other_center",
         )
     if session.cancelled:
@@ -902,10 +900,6 @@ def rubric_for(subject: Subject) -> list[RubricItem]:
             code="rubric_invalid",
         )
     return items
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def rubric_marks(

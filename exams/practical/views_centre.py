@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -29,6 +29,7 @@ from accounts.permissions import Action, ActionRequiredMixin, may
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.exports import AuditedExportMixin
+from core.files import private_file_response
 from core.params import int_param
 
 from ..models import Booking, ExamCenter, ExamResult, PracticalScore, PracticalSession, Subject
@@ -203,11 +204,7 @@ class CandidatePhotoView(CenterMixin, View):
             session__starts_at__gte=now - timedelta(days=self.PHOTO_DAYS),
             session__starts_at__lte=now + timedelta(days=self.PHOTO_DAYS),
         )
-        if not booking.worker.photo:
-            raise Http404
-        response = FileResponse(booking.worker.photo.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(booking.worker.photo, content_type="image/jpeg")
 
 
 # --- Sessions and rosters ------------------------------------------------------------------
@@ -592,12 +589,8 @@ class DeskCertificateFileView(CenterMixin, View):
     def get(self, request, *args, **kwargs):
         certificate = _desk_certificate(self.center, kwargs["certificate_id"])
         stored = {"png": certificate.png, "pdf": certificate.pdf}.get(kwargs["file_format"])
-        if not stored:
-            raise Http404
         content_type = "image/png" if kwargs["file_format"] == "png" else "application/pdf"
-        response = FileResponse(stored.open("rb"), content_type=content_type)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_file_response(stored, content_type=content_type)
 
 
 # --- Results -------------------------------------------------------------------------------
