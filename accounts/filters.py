@@ -18,7 +18,7 @@ def yes_no_select() -> forms.Select:
     return forms.Select(choices=[("", ALL), ("true", _("Yes")), ("false", _("No"))])
 
 
-def _district_filter():
+def district_filter():
     return django_filters.ModelChoiceFilter(
         label=_("District"),
         queryset=District.objects.filter(parent__isnull=False),
@@ -26,7 +26,7 @@ def _district_filter():
     )
 
 
-def _industry_filter():
+def industry_filter():
     return django_filters.ModelChoiceFilter(
         label=_("Industry"), queryset=Industry.objects.all(), empty_label=ALL
     )
@@ -34,8 +34,8 @@ def _industry_filter():
 
 class WorkerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
-    district = _district_filter()
-    industry = _industry_filter()
+    district = district_filter()
+    industry = industry_filter()
 
     class Meta:
         model = WorkerProfile
@@ -50,8 +50,8 @@ class WorkerFilter(django_filters.FilterSet):
 
 class EnterpriseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or credit code"), method="search")
-    district = _district_filter()
-    industry = _industry_filter()
+    district = district_filter()
+    industry = industry_filter()
     uses_hazardous_chemicals = django_filters.BooleanFilter(
         label=_("Uses hazardous chemicals"),
         widget=yes_no_select(),

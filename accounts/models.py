@@ -149,7 +149,10 @@ class WorkerProfile(BaseModel):
     class Meta:
         verbose_name = _("worker profile")
         verbose_name_plural = _("worker profiles")
-        indexes = [models.Index(fields=["employer", "real_name"])]
+        indexes = [
+            models.Index(fields=["employer", "real_name"]),
+            models.Index(fields=["updated_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sex__in=["M", "F"]), name="worker_profile_sex_valid"

@@ -31,12 +31,16 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Verify certificates"), reverse("certificate_staff:scanner")))
     if may(user, Action.VIEW_WORKERS):
         items.append(NavItem(_("Workers"), reverse("accounts:worker_roster")))
+    if managed_enterprise(user) is not None:
+        items.append(NavItem(_("Enterprise dashboard"), reverse("dashboards:enterprise")))
     if may(user, Action.VIEW_WORKERS):
         items.append(NavItem(_("Training progress"), reverse("training:roster")))
     if managed_enterprise(user) is not None:
         items.append(NavItem(_("Import workers"), reverse("training_imports:list")))
     if may(user, Action.VIEW_CAMPAIGN):
-        items.append(NavItem(_("Campaign progress"), reverse("training:progress")))
+        items.append(NavItem(_("Campaign dashboard"), reverse("dashboards:overview")))
+        items.append(NavItem(_("Enterprises' progress"), reverse("dashboards:enterprises")))
+        items.append(NavItem(_("Weekly reports"), reverse("dashboards:reports")))
     if user.has_perm("exams.view_question"):
         items.append(NavItem(_("Question bank"), reverse("exam_staff:bank")))
     if may(user, Action.VIEW_CAMPAIGN) or user.has_perm("exams.view_theoryattempt"):

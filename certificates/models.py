@@ -97,6 +97,7 @@ class Certificate(BaseModel):
         indexes = [
             models.Index(fields=["holder", "subject"]),
             models.Index(fields=["state", "review_due"]),
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             # Exactly one first issue per passing result, whatever retries happen; re-issues

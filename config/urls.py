@@ -43,6 +43,7 @@ urlpatterns = [
     path("exams/staff/", include("exams.urls_staff")),
     path("exams/", include("exams.urls")),
     path("enterprise/imports/", include("training.urls_imports")),
+    path("dashboards/", include("dashboards.urls")),
     path("sitemap.xml", sitemap),
 ]
 

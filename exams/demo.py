@@ -24,7 +24,6 @@ from core.errors import DomainError
 from core.events import audit_record
 from training.models import CoursePage, LessonProgress, TrainingRecord
 from training.services import enrollment_create
-from training.summaries import progress_summaries_refresh
 
 from .models import (
     AttemptAnswer,
@@ -2255,8 +2254,6 @@ def practical_seed(*, stdout, now=None) -> list:
         plan += [(workers[index], outcome) for index, outcome in TODAY_PLAN if index in workers]
         _today_seed(session=today, plan=plan, cohort=cohort, desk=desk, examiner=examiner)
     _upcoming_seed(centres=centres, subjects=subjects, workers=workers, cohort=cohort)
-    if cohort.trained:
-        progress_summaries_refresh()  # training's seed summarised before these records existed
 
     summary = (
         f"Practical exams ready: {len(centres)} centres, "

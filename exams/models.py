@@ -211,7 +211,7 @@ class TheoryAttempt(BaseModel):
                 name="submitted_attempt_is_graded",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [models.Index(fields=["status", "deadline"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         return f"{self.worker} · {self.subject} #{self.number}"
@@ -341,7 +341,11 @@ class PracticalSession(BaseModel):
         verbose_name = _("practical session")
         verbose_name_plural = _("practical sessions")
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["ends_at"])]
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            models.Index(fields=["ends_at"]),
+            models.Index(fields=["updated_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
@@ -419,6 +423,7 @@ class Booking(BaseModel):
         indexes = [
             models.Index(fields=["session", "status"]),
             models.Index(fields=["status", "offer_expires_at"]),
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -528,7 +533,10 @@ class ExamResult(BaseModel):
         verbose_name = _("exam result")
         verbose_name_plural = _("exam results")
         ordering = ["-decided_at"]
-        indexes = [models.Index(fields=["worker", "subject", "decided_at"])]
+        indexes = [
+            models.Index(fields=["worker", "subject", "decided_at"]),
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.worker} · {self.subject} · {self.practical_score}"

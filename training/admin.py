@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import CampaignTarget, Enrollment, ProgressSummary, RosterImport, TrainingRecord
+from .models import CampaignTarget, Enrollment, RosterImport, TrainingRecord
 
 
 @admin.register(CampaignTarget)
@@ -23,12 +23,6 @@ class EnrollmentAdmin(ReadOnlyAdmin):
 class TrainingRecordAdmin(ReadOnlyAdmin):
     list_display = ("worker", "course", "hours", "completed_at")
     list_select_related = ("worker", "course")
-
-
-@admin.register(ProgressSummary)
-class ProgressSummaryAdmin(ReadOnlyAdmin):
-    list_display = ("scope", "label", "registered", "enrolled", "trained", "target", "refreshed_at")
-    list_filter = ("scope",)
 
 
 @admin.register(RosterImport)

@@ -11,7 +11,6 @@ from cms.models import HomePage
 
 from . import services
 from .models import CampaignTarget, CourseIndexPage, CoursePage, LessonCheckpoint, LessonPage
-from .summaries import progress_summaries_refresh
 
 P = "<p>{}</p>"
 
@@ -340,7 +339,6 @@ def seed(*, stdout):
             _complete(
                 ready.worker_profile, CoursePage.objects.get(code=code), ready, days_ago=days_ago
             )
-    progress_summaries_refresh()
     stdout.write(
         f"Courses ready: {CoursePage.objects.count()} courses, {LessonPage.objects.count()} lessons."
     )

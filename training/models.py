@@ -199,7 +199,10 @@ class Enrollment(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["worker", "course"], name="enrollment_once"),
         ]
-        indexes = [models.Index(fields=["course", "completed_at"])]
+        indexes = [
+            models.Index(fields=["course", "completed_at"]),
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.worker} · {self.course}"
@@ -253,6 +256,7 @@ class TrainingRecord(BaseModel):
     class Meta:
         verbose_name = _("training record")
         verbose_name_plural = _("training records")
+        indexes = [models.Index(fields=["updated_at"])]
         constraints = [
             models.UniqueConstraint(fields=["worker", "course"], name="training_record_once"),
             models.CheckConstraint(condition=Q(hours__gt=0), name="training_record_hours_positive"),
@@ -286,38 +290,6 @@ class CampaignTarget(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.district or self.enterprise}: {self.target}"
-
-
-class ProgressSummary(models.Model):
-    """Training progress per district, industry or enterprise, recomputed by Celery beat."""
-
-    class Scope(models.TextChoices):
-        DISTRICT = "district", _("district")
-        INDUSTRY = "industry", _("industry")
-        ENTERPRISE = "enterprise", _("enterprise")
-
-    scope = models.CharField(max_length=12, choices=Scope.choices)
-    scope_id = models.BigIntegerField()
-    label = models.CharField(max_length=128)
-    registered = models.PositiveIntegerField(default=0)
-    enrolled = models.PositiveIntegerField(default=0)
-    trained = models.PositiveIntegerField(default=0)
-    target = models.PositiveIntegerField(null=True, blank=True)
-    refreshed_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("progress summary")
-        verbose_name_plural = _("progress summaries")
-        constraints = [
-            models.UniqueConstraint(fields=["scope", "scope_id"], name="progress_summary_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.label}: {self.trained}/{self.target or '-'}"
-
-    @property
-    def percent(self) -> float | None:
-        return round(100 * self.trained / self.target, 1) if self.target else None
 
 
 # --- Roster imports -------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from .models import (
     Enrollment,
     LessonPage,
     LessonProgress,
-    ProgressSummary,
     TrainingRecord,
 )
 
@@ -154,20 +153,3 @@ def training_completed(*, worker: WorkerProfile, courses) -> bool:
         )
     )
     return course_ids <= done
-
-
-def progress_rows(*, scope: str, viewer):
-    """Progress summary rows the viewer may see: the bureau everything, a district officer their
-    district and its enterprises (industries are city-wide aggregates, shown to both)."""
-    from accounts.models import Enterprise
-    from accounts.permissions import officer_district
-
-    rows = ProgressSummary.objects.filter(scope=scope).order_by("label")
-    district = officer_district(viewer)
-    if district is None:
-        return rows
-    if scope == ProgressSummary.Scope.DISTRICT:
-        return rows.filter(scope_id=district.pk)
-    if scope == ProgressSummary.Scope.ENTERPRISE:
-        return rows.filter(scope_id__in=Enterprise.objects.filter(district=district).values("pk"))
-    return rows

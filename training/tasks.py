@@ -13,14 +13,6 @@ def run_roster_import(import_id: int) -> str:
 
 
 @shared_task
-def refresh_progress_summaries() -> int:
-    """Beat task: recompute progress by district, industry and enterprise (idempotent)."""
-    from .summaries import progress_summaries_refresh
-
-    return progress_summaries_refresh()
-
-
-@shared_task
 def remind_workers_not_started() -> int:
     """Beat task: a weekly SMS to workers enrolled a week ago who have not started."""
     from .services import reminders_send_not_started

@@ -11,5 +11,4 @@ urlpatterns = [
     path("lessons/<int:lesson_id>/heartbeat/", views.heartbeat, name="heartbeat"),
     path("lessons/<int:lesson_id>/checkpoints/", views.checkpoints, name="checkpoints"),
     path("enterprise/progress/", views.RosterProgressView.as_view(), name="roster"),
-    path("campaign/progress/", views.progress, name="progress"),
 ]

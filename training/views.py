@@ -1,15 +1,14 @@
 """Training pages: my learning, enrolment, lesson heartbeats and checkpoints, the training
-record PDF, enterprise progress with bulk enrolment, and campaign progress against targets."""
+record PDF, and enterprise progress with bulk enrolment (campaign progress: the dashboards app)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from accounts.models import WorkerProfile
 from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise, may
@@ -19,10 +18,10 @@ from core.params import int_param
 
 from . import services
 from .filters import RosterProgressFilter
-from .models import CoursePage, LessonPage, ProgressSummary
+from .models import CoursePage, LessonPage
 from .pdf import training_record_pdf
-from .selectors import my_learning, progress_rows
-from .tables import ProgressTable, RosterProgressTable
+from .selectors import my_learning
+from .tables import RosterProgressTable
 
 
 def _worker_or_404(request) -> WorkerProfile:
@@ -166,25 +165,3 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
         for line in refused:
             messages.warning(request, line)
         return redirect("training:roster")
-
-
-@login_required
-def progress(request):
-    """Campaign progress against targets by district, industry and enterprise (aggregates)."""
-    if not may(request.user, Action.VIEW_CAMPAIGN):
-        raise PermissionDenied
-    scope = request.GET.get("scope", ProgressSummary.Scope.DISTRICT)
-    if scope not in ProgressSummary.Scope.values:
-        scope = ProgressSummary.Scope.DISTRICT
-    table = ProgressTable(progress_rows(scope=scope, viewer=request.user))
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    if request.GET.get("_export") in ("csv", "xlsx"):
-        from django_tables2.export import TableExport
-
-        exporter = TableExport(request.GET["_export"], table)
-        return exporter.response(f"progress-{scope}.{request.GET['_export']}")
-    return render(
-        request,
-        "training/progress.html",
-        {"table": table, "scope": scope, "scopes": ProgressSummary.Scope.choices},
-    )

@@ -7,6 +7,8 @@ Profiles: ``dev`` (the embedded default: SQLite, eager Celery, console e-mail an
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # --- Core ---------------------------------------------------------------------------------
@@ -25,6 +27,7 @@ INSTALLED_APPS = [
     "training",
     "exams",
     "certificates",
+    "dashboards",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -208,10 +211,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Scheduled go-live and expiry of outreach pages, to the minute.
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages", "schedule": 60.0},
-    "refresh-campaign-figures": {"task": "core.tasks.refresh_campaign_figures", "schedule": 300.0},
-    "refresh-progress-summaries": {
-        "task": "training.tasks.refresh_progress_summaries",
-        "schedule": 300.0,
+    # Dashboards and home-page counters: incremental, so every five minutes is cheap.
+    "refresh-aggregates": {"task": "dashboards.tasks.refresh_aggregates", "schedule": 300.0},
+    # A nightly full rebuild catches what the incremental runs cannot see (an enterprise moved
+    # between districts, a worker deleted from another district's enterprise).
+    "rebuild-aggregates": {
+        "task": "dashboards.tasks.refresh_aggregates",
+        "schedule": crontab(minute=0, hour=3),
+        "kwargs": {"full": True},
+    },
+    "weekly-reports": {
+        "task": "dashboards.tasks.make_weekly_reports",
+        "schedule": crontab(minute=30, hour=6, day_of_week="mon"),  # after Sunday's last refresh
     },
     "submit-expired-attempts": {"task": "exams.tasks.submit_expired_attempts", "schedule": 30.0},
     "sweep-bookings": {"task": "exams.tasks.sweep_bookings", "schedule": 300.0},

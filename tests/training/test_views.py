@@ -10,8 +10,7 @@ from accounts.models import Role
 from tests.factories import DistrictFactory, EnterpriseFactory, UserFactory, WorkerProfileFactory
 from tests.training import builders
 from training import services
-from training.models import CampaignTarget, Enrollment, ProgressSummary
-from training.summaries import progress_summaries_refresh
+from training.models import Enrollment
 
 pytestmark = pytest.mark.django_db
 
@@ -106,40 +105,6 @@ def test_district_officer_cannot_bulk_enrol(client, course):
     assert not Enrollment.objects.exists()
 
 
-def test_progress_against_targets_is_scoped_and_refreshed(client, course):
-    xihu, binjiang = (
-        DistrictFactory(code="330106", name="西湖区"),
-        DistrictFactory(code="330108", name="滨江区"),
-    )
-    CampaignTarget.objects.create(district=xihu, target=4)
-    workers = [WorkerProfileFactory(employer=EnterpriseFactory(district=xihu)) for _ in range(2)]
-    WorkerProfileFactory(employer=EnterpriseFactory(district=binjiang))
-    services.enrollment_create(worker=workers[0], course=course, actor=None)
-    assert progress_summaries_refresh() > 0
-    row = ProgressSummary.objects.get(scope="district", scope_id=xihu.pk)
-    assert (row.registered, row.enrolled, row.trained, row.target) == (2, 1, 0, 4)
-    assert progress_summaries_refresh() == ProgressSummary.objects.count()  # idempotent
-
-    officer = UserFactory()
-    account_services.role_grant(user=officer, role=Role.DISTRICT_OFFICER, actor=None, district=xihu)
-    client.force_login(officer)
-    labels = {
-        r.record.label for r in client.get(reverse("training:progress")).context["table"].rows
-    }
-    assert labels == {"西湖区"}
-    worker = WorkerProfileFactory()
-    client.force_login(worker.user)
-    assert client.get(reverse("training:progress")).status_code == 403
-
-
-def test_trained_figure_counts_workers_with_a_record(course):
-    from core.figures import campaign_figures_refresh
-
-    worker = WorkerProfileFactory()
-    services.enrollment_create(worker=worker, course=course, actor=None)
-    assert campaign_figures_refresh()["trained"] == 0
-
-
 @pytest.mark.parametrize(
     ("url_name", "data"),
     [("training:roster", {"course": "x", "workers": ["²", "1"]})],
@@ -167,14 +132,5 @@ def test_junk_checkpoint_answers_and_pages_are_not_500s(client, course):
     account_services.role_grant(user=bureau, role=Role.BUREAU_OFFICER, actor=None)
     client.force_login(bureau)
     for page in ("abc", "99"):
-        assert client.get(reverse("training:progress"), {"page": page}).status_code in (200, 404)
-
-
-def test_summaries_forget_scopes_that_are_gone(course):
-    enterprise = EnterpriseFactory()
-    worker = WorkerProfileFactory(employer=enterprise)
-    progress_summaries_refresh()
-    assert ProgressSummary.objects.filter(scope="enterprise", scope_id=enterprise.pk).exists()
-    worker.delete()
-    progress_summaries_refresh()
-    assert not ProgressSummary.objects.filter(scope="enterprise", scope_id=enterprise.pk).exists()
+        response = client.get(reverse("dashboards:enterprises"), {"page": page})
+        assert response.status_code in (200, 404)

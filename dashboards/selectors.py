@@ -1,0 +1,286 @@
+"""Reads for the dashboards and the weekly reports: each returns a bounded number of rows from
+the precomputed aggregates (``models.py``), scoped to what the viewer may see."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import District, Enterprise, WorkerProfile
+from accounts.permissions import (
+    Action,
+    enterprises_visible_to,
+    managed_enterprise,
+    may,
+    officer_district,
+)
+from certificates.models import Certificate
+
+from .aggregates import STEPS, week_start
+from .models import (
+    EventFigures,
+    ExamWeekly,
+    ProgressFact,
+    RefreshMark,
+    ReviewDue,
+    SizeBand,
+    WeeklyProgress,
+)
+
+COUNTS = ("registered", *STEPS)
+EXAM_COUNTS = (
+    "theory_sat",
+    "theory_passed",
+    "seats",
+    "booked",
+    "attended",
+    "no_show",
+    "waiting",
+    "practical_passed",
+    "practical_failed",
+)
+_TREND = ("trained", "examined", "certified")
+PERIODS = (4, 13, 26, 52)  # weeks a viewer may narrow the exam figures and the trend to
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a dashboard shows: the whole city (district None) or one district."""
+
+    district: District | None
+
+    def facts(self, scope: str) -> QuerySet[ProgressFact]:
+        facts = ProgressFact.objects.filter(scope=scope)
+        return facts.filter(district=self.district) if self.district else facts
+
+
+def dashboard_scope(*, viewer, district_code: str | None) -> Scope:
+    """The bureau sees the city or any district; a district officer only their own district
+    (asking for another is refused, not quietly narrowed); anyone else nothing."""
+    if not may(viewer, Action.VIEW_CAMPAIGN):
+        raise PermissionDenied
+    own = officer_district(viewer)
+    if own is not None:
+        if district_code and district_code != own.code:
+            raise PermissionDenied
+        return Scope(district=own)
+    if not district_code:
+        return Scope(district=None)
+    district = District.objects.filter(code=district_code).first()
+    if district is None:
+        raise PermissionDenied
+    return Scope(district=district)
+
+
+def sums(queryset, names) -> dict[str, int]:
+    totals = queryset.aggregate(**{name: Sum(name) for name in names})
+    return {name: totals[name] or 0 for name in names}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def headline(scope: Scope) -> dict:
+    """The funnel against the target: the campaign's million, or the district's own."""
+    facts = scope.facts(ProgressFact.Scope.DISTRICT)
+    totals = sums(facts, (*COUNTS, "target"))
+    target = totals.pop("target") if scope.district else settings.ANXUN_CAMPAIGN_TARGET
+    return {
+        **totals,
+        "target": target or None,
+        "percent": _rate(totals["trained"], target),
+        "percents": {name: _rate(totals[name], target) for name in COUNTS},
+    }
+
+
+def district_rows(scope: Scope) -> list[dict]:
+    rows = scope.facts(ProgressFact.Scope.DISTRICT).order_by("district__code")
+    return [
+        {
+            "code": row["district__code"],
+            "label": row["label"],
+            **{name: row[name] for name in COUNTS},
+            "target": row["target"],
+            "percent": _rate(row["trained"], row["target"]),
+        }
+        for row in rows.values("district__code", "label", "target", *COUNTS)
+    ]
+
+
+def breakdown_rows(scope: Scope, by: str) -> list[dict]:
+    """Progress by industry or enterprise size, summed over the districts in scope."""
+    grouped = (
+        scope.facts(by)
+        .values("key", "label")
+        .annotate(**{name: Sum(name) for name in COUNTS})
+        .order_by("-registered", "key")
+    )
+    labels = dict(SizeBand.choices)
+    rows = []
+    for row in grouped:
+        label = row["label"] if by == ProgressFact.Scope.INDUSTRY else labels.get(row["key"])
+        rows.append(
+            {
+                **row,
+                "label": label or str(SizeBand.UNKNOWN.label),
+                "percent": _rate(row["trained"], row["registered"]),
+            }
+        )
+    return rows
+
+
+def enterprise_facts(scope: Scope) -> QuerySet[ProgressFact]:
+    """Enterprise rows in scope (enterprises belong to their own district)."""
+    return (
+        scope.facts(ProgressFact.Scope.ENTERPRISE)
+        .select_related("district", "industry")
+        .order_by("label", "key")
+    )
+
+
+def weekly_trend(scope: Scope, *, weeks: int | None) -> list[dict]:
+    """Cumulative workers per step at the end of each week, over the last ``weeks`` (all: None)."""
+    grouped = WeeklyProgress.objects.all()
+    if scope.district:
+        grouped = grouped.filter(district=scope.district)
+    grouped = (
+        grouped.values("week")
+        .annotate(**{name: Sum(name) for name in ("registered", "enrolled", *_TREND)})
+        .order_by("week")
+    )
+    running = dict.fromkeys(("registered", "enrolled", *_TREND), 0)
+    rows = []
+    for row in grouped:
+        for name in running:
+            running[name] += row[name]
+        rows.append({"week": row["week"], **running})
+    if weeks:
+        first = week_start(timezone.localdate()) - datetime.timedelta(weeks=weeks - 1)
+        rows = [row for row in rows if row["week"] >= first]
+    return rows
+
+
+def _exam_weeks(scope: Scope, weeks: int | None) -> QuerySet[ExamWeekly]:
+    rows = ExamWeekly.objects.all()
+    if scope.district:
+        rows = rows.filter(district=scope.district)
+    if weeks:
+        rows = rows.filter(
+            week__gte=week_start(timezone.localdate()) - datetime.timedelta(weeks=weeks - 1)
+        )
+    return rows
+
+
+def subject_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
+    """Theory and practical pass rates by subject (theory: the scope's workers; practical: the
+    scope's centres)."""
+    grouped = (
+        _exam_weeks(scope, weeks)
+        .values("subject_id", "subject__name")
+        .annotate(**{name: Sum(name) for name in EXAM_COUNTS})
+        .order_by("subject__name")
+    )
+    return [
+        {
+            **row,
+            "label": row["subject__name"],
+            "theory_rate": _rate(row["theory_passed"], row["theory_sat"]),
+            "practical_rate": _rate(
+                row["practical_passed"], row["practical_passed"] + row["practical_failed"]
+            ),
+        }
+        for row in grouped
+    ]
+
+
+def centre_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
+    """Utilisation and practical pass rate per exam centre in scope."""
+    grouped = (
+        _exam_weeks(scope, weeks)
+        .exclude(center=None)
+        .values("center_id", "center__name", "district__name")
+        .annotate(**{name: Sum(name) for name in EXAM_COUNTS})
+        .order_by("district__name", "center__name")
+    )
+    return [
+        {
+            **row,
+            "label": row["center__name"],
+            "utilisation": _rate(row["booked"], row["seats"]),
+            "no_show_rate": _rate(row["no_show"], row["booked"]),
+            "practical_rate": _rate(
+                row["practical_passed"], row["practical_passed"] + row["practical_failed"]
+            ),
+        }
+        for row in grouped
+    ]
+
+
+def reviews_due_rows(scope: Scope) -> list[dict]:
+    """Certificates due for review in the next 90 days, week by week."""
+    rows = ReviewDue.objects.all()
+    if scope.district:
+        rows = rows.filter(district=scope.district)
+    return list(rows.values("week").annotate(certificates=Sum("certificates")).order_by("week"))
+
+
+def event_rows(scope: Scope) -> QuerySet[EventFigures]:
+    """CMS events and experience-hall sessions with their registrations (a district officer
+    sees the district's own and the city-wide ones)."""
+    rows = EventFigures.objects.select_related("district").order_by("-starts_at")
+    if scope.district:
+        rows = rows.filter(Q(district=scope.district) | Q(district=None))
+    return rows
+
+
+def refreshed_at() -> datetime.datetime | None:
+    return (
+        RefreshMark.objects.filter(name="aggregates").values_list("refreshed_at", flat=True).first()
+    )
+
+
+def enterprise_dashboard_enterprise(*, viewer, enterprise_id: int | None) -> Enterprise:
+    """The enterprise whose dashboard the viewer may open: their own (administrators) or one in
+    their scope (officers)."""
+    if not may(viewer, Action.VIEW_WORKERS):
+        raise PermissionDenied
+    visible = enterprises_visible_to(viewer).select_related("district", "industry")
+    if enterprise_id is None:
+        enterprise = managed_enterprise(viewer)
+        if enterprise is None:
+            raise PermissionDenied
+        return visible.get(pk=enterprise.pk)
+    enterprise = visible.filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise PermissionDenied
+    return enterprise
+
+
+def enterprise_fact(enterprise: Enterprise) -> ProgressFact | None:
+    return ProgressFact.objects.filter(
+        scope=ProgressFact.Scope.ENTERPRISE, key=str(enterprise.pk)
+    ).first()
+
+
+def certificates_expiring(*, enterprise: Enterprise, today: datetime.date | None = None):
+    """The enterprise's certificates in force whose review or expiry falls in the next 90 days."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=90)
+    return (
+        Certificate.objects.filter(holder__employer=enterprise, state=Certificate.State.ACTIVE)
+        .filter(Q(review_due__lte=horizon) | Q(valid_until__lte=horizon))
+        .select_related("holder", "subject")
+        .order_by("review_due", "pk")
+    )
+
+
+def workers_not_started(*, enterprise: Enterprise):
+    return (
+        WorkerProfile.objects.filter(employer=enterprise, enrollments__isnull=True)
+        .select_related("user")
+        .order_by("real_name", "pk")
+    )
