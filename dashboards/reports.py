@@ -88,9 +88,11 @@ def weekly_report_make(*, district_id: int | None, week: datetime.date) -> Weekl
     district = District.objects.get(pk=district_id) if district_id else None
     with translation.override(settings.LANGUAGE_CODE):
         content = weekly_report_workbook(district=district, week=week)
-    report = WeeklyReport.objects.select_for_update().filter(
-        district=district, week=week
-    ).first() or WeeklyReport(district=district, week=week)
+    # The row first (get_or_create survives a twin task racing to insert it), then its lock.
+    created, _new = WeeklyReport.objects.get_or_create(
+        district=district, week=week, defaults={"generated_at": timezone.now()}
+    )
+    report = WeeklyReport.objects.select_for_update().order_by().get(pk=created.pk)
     old = report.file.name if report.file else None
     place = district.code if district else "city"
     report.file.save(f"weekly-{place}-{week:%Y-%m-%d}.xlsx", ContentFile(content), save=False)
