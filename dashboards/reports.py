@@ -41,7 +41,7 @@ def _summary_sheet(scope: selectors.Scope, week: datetime.date) -> tablib.Datase
     added = selectors.sums(new, ("registered", "enrolled", "trained", "examined", "certified"))
     sheet = tablib.Dataset(headers=[_("Figure"), _("Campaign to date"), _("This week")])
     for key, label in (
-        ("registered", _("Registered")),
+        ("registered", _("Registered workers")),
         ("enrolled", _("Enrolled")),
         ("trained", _("Trained")),
         ("examined", _("Sat the theory exam")),

@@ -47,19 +47,9 @@ class CountColumn(tables.Column):
         return value
 
 
-def _funnel_columns():
-    return {
-        "registered": CountColumn(verbose_name=_("Registered")),
-        "enrolled": CountColumn(verbose_name=_("Enrolled")),
-        "trained": CountColumn(verbose_name=_("Trained")),
-        "examined": CountColumn(verbose_name=_("Sat the theory exam")),
-        "certified": CountColumn(verbose_name=_("Certified")),
-    }
-
-
 class DistrictTable(ExportTable):
     label = tables.Column(verbose_name=_("District"))
-    registered = CountColumn(verbose_name=_("Registered"))
+    registered = CountColumn(verbose_name=_("Registered workers"))
     enrolled = CountColumn(verbose_name=_("Enrolled"))
     trained = CountColumn(verbose_name=_("Trained"))
     examined = CountColumn(verbose_name=_("Sat the theory exam"))
@@ -74,7 +64,7 @@ class DistrictTable(ExportTable):
 
 class BreakdownTable(ExportTable):
     label = tables.Column(verbose_name=_("Group"))
-    registered = CountColumn(verbose_name=_("Registered"))
+    registered = CountColumn(verbose_name=_("Registered workers"))
     enrolled = CountColumn(verbose_name=_("Enrolled"))
     trained = CountColumn(verbose_name=_("Trained"))
     examined = CountColumn(verbose_name=_("Sat the theory exam"))
@@ -88,7 +78,7 @@ class BreakdownTable(ExportTable):
 
 class TrendTable(ExportTable):
     week = tables.DateColumn(verbose_name=_("Week starting"), format="Y-m-d")
-    registered = CountColumn(verbose_name=_("Registered"))
+    registered = CountColumn(verbose_name=_("Registered workers"))
     trained = CountColumn(verbose_name=_("Trained"))
     examined = CountColumn(verbose_name=_("Sat the theory exam"))
     certified = CountColumn(verbose_name=_("Certified"))
@@ -166,7 +156,7 @@ class EnterpriseTable(ExportTable):
     label = tables.Column(verbose_name=_("Enterprise"), linkify=False)
     district = tables.Column(verbose_name=_("District"), accessor="district__name")
     industry = tables.Column(verbose_name=_("Industry"), accessor="industry__name", default="—")
-    registered = CountColumn(verbose_name=_("Registered"))
+    registered = CountColumn(verbose_name=_("Registered workers"))
     enrolled = CountColumn(verbose_name=_("Enrolled"))
     trained = CountColumn(verbose_name=_("Trained"))
     certified = CountColumn(verbose_name=_("Certified"))

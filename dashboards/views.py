@@ -295,7 +295,7 @@ def enterprise_dashboard(request, enterprise_id: int | None = None):
     RequestConfig(request, paginate={"per_page": 20}).configure(expiring)
     RequestConfig(request, paginate={"per_page": 20}).configure(not_started)
     steps = [
-        (_("Registered"), fact.registered if fact else 0),
+        (_("Registered workers"), fact.registered if fact else 0),
         (_("Enrolled"), fact.enrolled if fact else 0),
         (_("Trained"), fact.trained if fact else 0),
         (_("Sat the theory exam"), fact.examined if fact else 0),

@@ -64,6 +64,10 @@ PAGES = [
     (DIRECTORY, {"district_officer", "bureau_officer"}),
     (WAGTAIL, {"publicity_editor", "publicity_moderator"}),
     (DJANGO_ADMIN, set()),
+    (reverse("dashboards:overview"), {"district_officer", "bureau_officer"}),
+    (reverse("dashboards:enterprises"), {"district_officer", "bureau_officer"}),
+    (reverse("dashboards:reports"), {"district_officer", "bureau_officer"}),
+    (reverse("dashboards:enterprise"), {"enterprise_admin"}),
 ]
 ROLES = [
     "anonymous",
