@@ -14,6 +14,7 @@ from django_tables2.export import TableExport
 
 from accounts.models import District
 from accounts.permissions import Action, ActionRequiredMixin, may, officer_district
+from core.events import audit_record
 from core.exports import AuditedExportMixin
 from core.files import private_file_response
 
@@ -289,6 +290,13 @@ def enterprise_dashboard(request, enterprise_id: int | None = None):
         name = request.GET.get("table")
         if name not in tables_by_name or export_format not in EXPORT_FORMATS:
             raise Http404
+        # Names, ID numbers and phones: every export is in the audit trail.
+        audit_record(
+            actor=request.user,
+            verb=f"export.enterprise-{name}",
+            target=enterprise,
+            after={"format": export_format},
+        )
         return TableExport(export_format, tables_by_name[name]).response(
             f"{name}-{enterprise.uscc}.{export_format}"
         )

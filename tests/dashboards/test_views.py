@@ -130,6 +130,9 @@ def test_enterprise_admin_sees_their_own_enterprise_only(client, world):
         client.get(reverse("dashboards:enterprise"), {"table": "not-started", "_export": "csv"})
     )
     assert sorted(row[0] for row in exported[1:]) == sorted([holder.real_name, idle.real_name])
+    from core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(verb="export.enterprise-not-started").count() == 1
 
 
 def test_certificates_falling_due_are_listed_for_the_enterprise(client, world):
