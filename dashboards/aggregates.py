@@ -9,6 +9,7 @@ twice writes the same rows; ``full=True`` rebuilds everything.
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -75,15 +76,21 @@ def aggregates_refresh(*, full: bool = False, now: datetime.datetime | None = No
     since = None if full or mark.refreshed_at is None else mark.refreshed_at - OVERLAP
 
     workers = _changed_workers(since)
-    districts, enterprises = _milestones_write(workers)
-    if districts is not None:
-        # Deleted workers leave no row to find them by: their district's count gives them away.
-        gone = _districts_out_of_step()
-        districts |= gone
-        enterprises |= _enterprises_in(gone)
+    touched = _milestones_write(workers)
+    districts, enterprises = touched.districts, touched.enterprises
+    if since is not None:
+        # Deleted workers leave no row to find them by: the counts give them away.
+        stale_districts, stale_enterprises = _out_of_step()
+        targets = CampaignTarget.objects.filter(updated_at__gte=since)
+        districts |= stale_districts | set(
+            targets.exclude(district=None).values_list("district_id", flat=True)
+        )
+        enterprises |= stale_enterprises | set(
+            targets.exclude(enterprise=None).values_list("enterprise_id", flat=True)
+        )
     _progress_facts_write(districts=districts, enterprises=enterprises, now=now)
     _weekly_progress_write(districts)
-    first_exam_week = _first_changed_exam_week(since)
+    first_exam_week = _first_changed_exam_week(since, moved_workers=touched.moved_workers, now=now)
     if first_exam_week is not None:
         _exam_weeks_write(first_exam_week)
     _reviews_due_write(timezone.localdate(now))
@@ -174,9 +181,18 @@ def _milestone_select(workers):
     return list(columns), workers.order_by().annotate(**aliased).values_list(*aliased)
 
 
-def _milestones_write(workers: set[int] | None):
-    """Rewrite the milestone rows of ``workers`` (all when None). Returns the districts and
-    enterprises to regroup (None: all), including those the workers belonged to before."""
+@dataclass
+class Touched:
+    """What a milestone rewrite touched: the districts and enterprises to regroup (None: all),
+    and the workers who changed district (their theory rows follow them)."""
+
+    districts: set[int] | None
+    enterprises: set[int] | None
+    moved_workers: set[int]
+
+
+def _milestones_write(workers: set[int] | None) -> Touched:
+    """Rewrite the milestone rows of ``workers`` (all when None), noting where they were before."""
     table = connection.ops.quote_name(WorkerMilestones._meta.db_table)
     if workers is None:
         bounds = WorkerProfile.objects.aggregate(low=Min("pk"), high=Max("pk"))
@@ -190,10 +206,18 @@ def _milestones_write(workers: set[int] | None):
         affected = None
     else:
         ordered = sorted(workers)
-        before = WorkerMilestones.objects.filter(worker__in=ordered)
+        before = dict(
+            WorkerMilestones.objects.filter(worker__in=ordered).values_list(
+                "worker_id", "district_id"
+            )
+        )
         affected = (
-            set(before.values_list("district_id", flat=True)),
-            set(before.exclude(enterprise=None).values_list("enterprise_id", flat=True)),
+            set(before.values()),
+            set(
+                WorkerMilestones.objects.filter(worker__in=ordered)
+                .exclude(enterprise=None)
+                .values_list("enterprise_id", flat=True)
+            ),
         )
         chunks = [
             WorkerProfile.objects.filter(pk__in=ordered[start : start + CHUNK])
@@ -214,38 +238,55 @@ def _milestones_write(workers: set[int] | None):
                 params,
             )
     if affected is None:
-        return None, None
-    after = WorkerMilestones.objects.filter(worker__in=ordered)
-    districts = affected[0] | set(after.values_list("district_id", flat=True))
+        return Touched(districts=None, enterprises=None, moved_workers=set())
+    after = dict(
+        WorkerMilestones.objects.filter(worker__in=ordered).values_list("worker_id", "district_id")
+    )
     enterprises = affected[1] | set(
-        after.exclude(enterprise=None).values_list("enterprise_id", flat=True)
+        WorkerMilestones.objects.filter(worker__in=ordered)
+        .exclude(enterprise=None)
+        .values_list("enterprise_id", flat=True)
+    )
+    moved = {worker for worker, district in before.items() if after.get(worker) != district}
+    return Touched(
+        districts=affected[0] | set(after.values()), enterprises=enterprises, moved_workers=moved
+    )
+
+
+def _out_of_step() -> tuple[set[int], set[int]]:
+    """Districts and enterprises whose stored head count no longer matches their milestone
+    rows (a worker was deleted): two grouped scans of the narrow milestone table."""
+
+    def differing(counted: dict, stored: dict) -> set:
+        return {
+            key
+            for key in counted.keys() | stored.keys()
+            if counted.get(key, 0) != stored.get(key, 0)
+        }
+
+    milestones = WorkerMilestones.objects.order_by()
+    districts = differing(
+        dict(milestones.values_list("district_id").annotate(count=Count("pk"))),
+        dict(
+            ProgressFact.objects.filter(scope=ProgressFact.Scope.DISTRICT).values_list(
+                "district_id", "registered"
+            )
+        ),
+    )
+    enterprises = differing(
+        dict(
+            milestones.exclude(enterprise=None)
+            .values_list("enterprise_id")
+            .annotate(count=Count("pk"))
+        ),
+        {
+            int(key): registered
+            for key, registered in ProgressFact.objects.filter(
+                scope=ProgressFact.Scope.ENTERPRISE
+            ).values_list("key", "registered")
+        },
     )
     return districts, enterprises
-
-
-def _districts_out_of_step() -> set[int]:
-    counted = dict(
-        WorkerMilestones.objects.order_by().values_list("district_id").annotate(count=Count("pk"))
-    )
-    stored = dict(
-        ProgressFact.objects.filter(scope=ProgressFact.Scope.DISTRICT).values_list(
-            "district_id", "registered"
-        )
-    )
-    return {
-        district
-        for district in counted.keys() | stored.keys()
-        if counted.get(district, 0) != stored.get(district, 0)
-    }
-
-
-def _enterprises_in(districts: set[int]) -> set[int]:
-    if not districts:
-        return set()
-    keys = ProgressFact.objects.filter(
-        scope=ProgressFact.Scope.ENTERPRISE, district__in=districts
-    ).values_list("key", flat=True)
-    return {int(key) for key in keys}
 
 
 # --- Progress by district, industry, size and enterprise -------------------------------
@@ -325,9 +366,11 @@ def _progress_facts_write(*, districts, enterprises, now) -> None:
         enterprise_rows = enterprise_rows.filter(enterprise__in=enterprises)
         enterprise_facts = enterprise_facts.filter(key__in=[str(pk) for pk in enterprises])
     enterprise_targets = CampaignTarget.objects.filter(enterprise=OuterRef("enterprise_id"))
+    counted_enterprises = set()
     for counts in enterprise_rows.values(
         "enterprise_id", "enterprise__district_id", "enterprise__name", "enterprise__industry_id"
     ).annotate(**_step_counts(), target=Subquery(enterprise_targets.values("target")[:1])):
+        counted_enterprises.add(counts["enterprise_id"])
         fact(
             ProgressFact.Scope.ENTERPRISE,
             counts["enterprise__district_id"],
@@ -336,6 +379,23 @@ def _progress_facts_write(*, districts, enterprises, now) -> None:
             label=counts["enterprise__name"],
             industry_id=counts["enterprise__industry_id"],
             target=counts["target"],
+        )
+    # Enterprises with a target and nobody registered yet are the furthest behind: they show.
+    targeted = CampaignTarget.objects.exclude(enterprise=None).exclude(
+        enterprise__in=counted_enterprises
+    )
+    if enterprises is not None:
+        targeted = targeted.filter(enterprise__in=enterprises)
+    for target in targeted.select_related("enterprise"):
+        enterprise = target.enterprise
+        fact(
+            ProgressFact.Scope.ENTERPRISE,
+            enterprise.district_id,
+            enterprise.pk,
+            dict.fromkeys(("registered", *STEPS), 0),
+            label=enterprise.name,
+            industry_id=enterprise.industry_id,
+            target=target.target,
         )
 
     # Rows of these scopes not written now (nobody left in them) go.
@@ -381,9 +441,15 @@ def _as_date(value) -> datetime.date:
 # --- Exams and centres --------------------------------------------------------------------
 
 
-def _first_changed_exam_week(since) -> datetime.date | None:
+def _first_changed_exam_week(
+    since, *, moved_workers: set[int], now: datetime.datetime
+) -> datetime.date | None:
     """The earliest week whose exam figures may have changed since ``since`` (None: none did;
-    the first run starts from the first exam ever)."""
+    the first run starts from the first exam ever).
+
+    A booking moves to another session, and a session to another time, only while it is still
+    ahead; so when any changed, rebuilding from this week on also rebuilds the week they left.
+    Workers who moved district take their theory exams with them, from their first one."""
     if since is None:
         starts = [
             TheoryAttempt.objects.aggregate(first=Min("submitted_at"))["first"],
@@ -403,7 +469,16 @@ def _first_changed_exam_week(since) -> datetime.date | None:
             ExamResult.objects.filter(updated_at__gte=since).aggregate(
                 first=Min("booking__session__starts_at")
             )["first"],
+            TheoryAttempt.objects.filter(worker__in=moved_workers).aggregate(
+                first=Min("submitted_at")
+            )["first"],
         ]
+        moving = Q(updated_at__gte=since)
+        if (
+            Booking.objects.filter(moving).exists()
+            or PracticalSession.objects.filter(moving).exists()
+        ):
+            starts.append(now)
     starts = [timezone.localdate(moment) for moment in starts if moment is not None]
     return week_start(min(starts)) if starts else None
 

@@ -28,5 +28,5 @@ class EnterpriseFactFilter(django_filters.FilterSet):
     def filter_behind(self, queryset, name, value):
         if value is None:
             return queryset
-        behind = Q(target__gt=0, trained__lt=F("target") / 2)
+        behind = Q(target__gt=F("trained") * 2)  # whole numbers: no integer division
         return queryset.filter(behind) if value else queryset.exclude(behind)

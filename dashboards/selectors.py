@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import District, Enterprise, WorkerProfile
 from accounts.permissions import (
@@ -122,11 +123,14 @@ def breakdown_rows(scope: Scope, by: str) -> list[dict]:
     labels = dict(SizeBand.choices)
     rows = []
     for row in grouped:
-        label = row["label"] if by == ProgressFact.Scope.INDUSTRY else labels.get(row["key"])
+        if by == ProgressFact.Scope.INDUSTRY:
+            label = row["label"] or _("industry not recorded")
+        else:
+            label = labels.get(row["key"], SizeBand.UNKNOWN.label)
         rows.append(
             {
                 **row,
-                "label": label or str(SizeBand.UNKNOWN.label),
+                "label": str(label),
                 "percent": _rate(row["trained"], row["registered"]),
             }
         )
@@ -250,10 +254,11 @@ def enterprise_dashboard_enterprise(*, viewer, enterprise_id: int | None) -> Ent
         raise PermissionDenied
     visible = enterprises_visible_to(viewer).select_related("district", "industry")
     if enterprise_id is None:
+        # Their own enterprise, whatever other roles widen or narrow ``visible``.
         enterprise = managed_enterprise(viewer)
         if enterprise is None:
             raise PermissionDenied
-        return visible.get(pk=enterprise.pk)
+        return Enterprise.objects.select_related("district", "industry").get(pk=enterprise.pk)
     enterprise = visible.filter(pk=enterprise_id).first()
     if enterprise is None:
         raise PermissionDenied
@@ -271,7 +276,9 @@ def certificates_expiring(*, enterprise: Enterprise, today: datetime.date | None
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=90)
     return (
-        Certificate.objects.filter(holder__employer=enterprise, state=Certificate.State.ACTIVE)
+        Certificate.objects.filter(
+            holder__employer=enterprise, state=Certificate.State.ACTIVE, valid_until__gte=today
+        )
         .filter(Q(review_due__lte=horizon) | Q(valid_until__lte=horizon))
         .select_related("holder", "subject")
         .order_by("review_due", "pk")

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.templatetags.accounts_tags import masked_id
 from cms.models import EventPage
@@ -128,7 +129,7 @@ class ReviewDueTable(ExportTable):
 
 
 class EventTable(ExportTable):
-    title = tables.Column(verbose_name=_("Event"))
+    title = tables.Column(verbose_name=pgettext_lazy("outreach", "Event"))
     kind = tables.Column(verbose_name=_("Kind"))
     district = tables.Column(verbose_name=_("District"), default=_("Whole city"))
     starts_at = tables.Column(verbose_name=_("Starts"))
@@ -214,7 +215,7 @@ class CertificatesExpiringTable(ExportTable):
 
 
 class NotStartedTable(ExportTable):
-    real_name = tables.Column(verbose_name=_("Name"))
+    real_name = tables.Column(verbose_name=pgettext_lazy("person", "Name"))
     phone = tables.Column(verbose_name=_("Mobile number"), accessor="user__phone", default="—")
     created_at = tables.Column(verbose_name=_("Registered"))
 

@@ -8,7 +8,9 @@ from .aggregates import aggregates_refresh
 from .reports import report_districts, report_week, weekly_report_make
 
 
-@shared_task(acks_late=True)
+# The nightly full rebuild of a million workers takes about a minute (docs/PERFORMANCE.md);
+# the limits leave room for a slow night without letting a stuck run hold the lock for ever.
+@shared_task(acks_late=True, soft_time_limit=1500, time_limit=1800)
 def refresh_aggregates(full: bool = False) -> dict:
     """Beat task: bring the dashboards' aggregates and the home-page counters up to date
     (incremental; safe to run twice, and two runs at once queue on the mark's row lock)."""

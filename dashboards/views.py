@@ -43,16 +43,15 @@ class OverviewForm(forms.Form):
 
     district = forms.ChoiceField(label=gettext_lazy("District"), required=False)
     weeks = forms.TypedChoiceField(
-        label=gettext_lazy("Period"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", gettext_lazy("Campaign to date"))]
-        + [(weeks, gettext_lazy("Last %(n)s weeks") % {"n": weeks}) for weeks in selectors.PERIODS],
+        label=gettext_lazy("Period"), required=False, coerce=int, empty_value=None
     )
 
     def __init__(self, *args, officer_district=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["weeks"].choices = [
+            ("", _("Campaign to date")),
+            *((weeks, _("Last %(n)s weeks") % {"n": weeks}) for weeks in selectors.PERIODS),
+        ]
         if officer_district is not None:
             del self.fields["district"]
         else:

@@ -134,34 +134,119 @@ def test_refresh_is_idempotent_and_incremental():
     assert _fact("district", world["shangcheng"].pk).trained == 1  # a full rebuild agrees
 
 
-def test_a_worker_who_moves_district_leaves_the_old_one():
-    world = builders.campaign()
-    aggregates_refresh(full=True)
-    mover = world["east_workers"][0]
-    WorkerProfile.objects.filter(pk=mover.pk).update(
-        district=world["xihu"], employer=world["west"], updated_at=timezone.now()
+def _settled(world=None):
+    """Everything built so far changed an hour ago and was aggregated half an hour ago: the
+    next refresh sees only what a test changes now (the overlap is ten minutes)."""
+    from accounts.models import Enterprise
+    from exams.models import Booking, ExamResult, PracticalSession, TheoryAttempt
+    from training.models import CampaignTarget, Enrollment, TrainingRecord
+
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    for model in (
+        WorkerProfile,
+        Enterprise,
+        Enrollment,
+        TrainingRecord,
+        TheoryAttempt,
+        Certificate,
+        Booking,
+        ExamResult,
+        PracticalSession,
+        CampaignTarget,
+    ):
+        model.objects.update(updated_at=an_hour_ago)
+    aggregates_refresh(full=True, now=timezone.now() - datetime.timedelta(minutes=30))
+    return world
+
+
+def test_a_worker_who_moves_district_takes_their_figures_and_exams_along():
+    world = _settled(builders.campaign())
+    holder = world["certificate"].holder
+    WorkerProfile.objects.filter(pk=holder.pk).update(
+        district=world["shangcheng"], employer=world["east"], updated_at=timezone.now()
     )
-    aggregates_refresh()
-    assert _fact("district", world["shangcheng"].pk).registered == 1
-    assert _fact("district", world["xihu"].pk).registered == 5
-    assert _fact("enterprise", world["west"].pk).registered == 5
-    assert not ProgressFact.objects.filter(
-        scope="enterprise", key=str(world["east"].pk)
-    ).exists() or (_fact("enterprise", world["east"].pk).registered == 1)
+    summary = aggregates_refresh()
+    assert summary["workers"] == 1
+    assert _fact("district", world["shangcheng"].pk).registered == 3
+    assert _fact("district", world["xihu"].pk).registered == 3
+    assert _fact("enterprise", world["west"].pk).registered == 3
+    assert _fact("enterprise", world["east"].pk).registered == 3
+    theory = ExamWeekly.objects.get(center=None)
+    assert theory.district == world["shangcheng"] and theory.theory_sat == 1
 
 
 def test_a_revoked_certificate_stops_counting():
     from certificates.services import certificate_revoke
 
-    world = builders.campaign()
-    aggregates_refresh(full=True)
+    world = _settled(builders.campaign())
     certificate_revoke(
         actor=builders.bureau(), certificate_id=world["certificate"].pk, reason="考试记录有误"
     )
-    aggregates_refresh()
+    assert aggregates_refresh()["workers"] == 1
     assert _fact("district", world["xihu"].pk).certified == 0
     milestones = WorkerMilestones.objects.get(worker=world["certificate"].holder)
     assert milestones.certified_on is None and milestones.examined_on is not None
+
+
+def test_deleted_workers_leave_district_and_enterprise_even_when_others_arrive():
+    world = _settled(builders.campaign())
+    world["east_workers"][1].user.delete()
+    WorkerProfileFactory(employer=world["west"], district=world["shangcheng"])  # an arrival
+    aggregates_refresh()
+    assert _fact("enterprise", world["east"].pk).registered == 1
+    assert _fact("district", world["shangcheng"].pk).registered == 2
+    assert _fact("enterprise", world["west"].pk).registered == 5
+
+
+def test_a_worker_deleted_from_an_enterprise_in_another_district_leaves_it():
+    world = builders.campaign()
+    commuter = WorkerProfileFactory(employer=world["west"], district=world["shangcheng"])
+    _settled(world)
+    assert _fact("enterprise", world["west"].pk).registered == 5
+    commuter.user.delete()
+    aggregates_refresh()
+    assert _fact("enterprise", world["west"].pk).registered == 4
+
+
+def test_changed_targets_and_targeted_enterprises_without_workers_show():
+    from tests.factories import EnterpriseFactory
+    from training.models import CampaignTarget
+
+    world = _settled(builders.campaign())
+    CampaignTarget.objects.filter(district=world["xihu"]).update(
+        target=999, updated_at=timezone.now()
+    )
+    newcomer = EnterpriseFactory(district=world["xihu"], name="杭州尚未开训有限公司")
+    CampaignTarget.objects.create(enterprise=newcomer, target=30)
+    aggregates_refresh()
+    assert _fact("district", world["xihu"].pk).target == 999
+    empty = _fact("enterprise", newcomer.pk)
+    assert (empty.registered, empty.target, empty.district) == (0, 30, world["xihu"])
+
+
+def test_a_rescheduled_booking_leaves_the_week_it_left():
+    from exams.models import Booking
+    from exams.practical import services as practical
+
+    world = builders.campaign()
+    subject = world["certificate"].subject
+    worker = builders.pb.candidate(subject, employer=world["west"])
+    soon = builders.pb.session(
+        center=world["center"], subject=subject, starts_in=datetime.timedelta(days=8)
+    )
+    later = builders.pb.session(
+        center=world["center"], subject=subject, starts_in=datetime.timedelta(days=29)
+    )
+    booking = practical.booking_create(worker=worker, session_id=soon.pk)
+    _settled(world)
+    soon_week = week_start(timezone.localdate(soon.starts_at))
+    assert ExamWeekly.objects.get(week=soon_week, center=world["center"]).booked == 1
+    practical.booking_reschedule(booking_id=booking.pk, new_session_id=later.pk, worker=worker)
+    assert Booking.objects.get(pk=booking.pk).session == later
+    aggregates_refresh()
+    assert ExamWeekly.objects.get(week=soon_week, center=world["center"]).booked == 0
+    later_week = week_start(timezone.localdate(later.starts_at))
+    assert ExamWeekly.objects.get(week=later_week, center=world["center"]).booked == 1
 
 
 def test_reviews_due_in_the_next_90_days_by_week():
@@ -189,15 +274,6 @@ def test_home_page_counters_read_the_same_aggregates():
     assert campaign_figures()["registered"] == 6  # not counted until the next refresh
     refresh_aggregates.delay()
     assert campaign_figures()["registered"] == 7
-
-
-def test_deleted_workers_leave_the_figures():
-    world = builders.campaign()
-    aggregates_refresh(full=True)
-    leaver = world["east_workers"][1]
-    leaver.user.delete()
-    aggregates_refresh(full=True)
-    assert _fact("district", world["shangcheng"].pk).registered == 1
 
 
 def test_enterprises_nobody_works_for_any_more_leave_the_table():

@@ -1,14 +1,19 @@
 import csv
+import datetime
 import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from certificates.models import Certificate
 from dashboards.aggregates import aggregates_refresh
 from dashboards.reports import report_week, weekly_report_make
+from tests.certificates.builders import passed
 from tests.dashboards import builders
+from tests.exams.practical_builders import center
 from tests.factories import (
     DistrictFactory,
     EnterpriseFactory,
@@ -210,6 +215,9 @@ def test_pages_make_a_constant_number_of_queries_whatever_the_campaign_size(clie
             counts.append(_queries(client, url, **params))
         return counts
 
+    Certificate.objects.filter(pk=world["certificate"].pk).update(
+        review_due=timezone.localdate() + datetime.timedelta(days=20)
+    )  # every list has a row to begin with: an empty page skips its fetch
     measure()  # first requests warm per-process caches (site, translations)
     small = measure()
     # Grow the campaign: more districts, enterprises and workers at every step.
@@ -218,8 +226,73 @@ def test_pages_make_a_constant_number_of_queries_whatever_the_campaign_size(clie
         enterprise = EnterpriseFactory(district=district, headcount=2000)
         for _n in range(3):
             builders.train(WorkerProfileFactory(employer=enterprise), world["course"])
-    for _n in range(5):
-        builders.enrol(WorkerProfileFactory(employer=world["west"]), world["course"])
+    for _n in range(5):  # the enterprise's "not started" list grows, and its certificates
+        WorkerProfileFactory(employer=world["west"])
+    for _n in range(3):
+        certificate, _result, _staff = passed(employer=world["west"])
+        Certificate.objects.filter(pk=certificate.pk).update(
+            review_due=timezone.localdate() + datetime.timedelta(days=20)
+        )
+    center(code=f"more-{_n}", district=world["xihu"], subjects=[world["certificate"].subject])
     weekly_report_make(district_id=None, week=report_week())
     aggregates_refresh(full=True)
     assert measure() == small
+
+
+def test_an_officer_who_also_runs_an_enterprise_elsewhere_sees_its_dashboard(client, world):
+    from accounts import services as account_services
+
+    user = builders.officer(world["shangcheng"])
+    account_services.role_grant(
+        user=user, role="enterprise_admin", actor=None, enterprise=world["west"]
+    )
+    client.force_login(user)
+    response = client.get(reverse("dashboards:enterprise"))
+    assert response.status_code == 200 and response.context["enterprise"] == world["west"]
+    other = reverse("dashboards:enterprise_detail", args=[world["west"].pk])
+    assert client.get(other).status_code == 403  # as an officer, another district's
+
+
+def test_workers_without_an_industry_are_said_so(client, world):
+    WorkerProfileFactory(employer=None, district=world["xihu"])
+    aggregates_refresh(full=True)
+    client.force_login(builders.bureau())
+    rows = client.get(OVERVIEW).context["tables"]["industries"].data.data
+    assert {row["label"]: row["registered"] for row in rows} == {"制造业": 6, "行业未登记": 1}
+
+
+def test_below_half_of_the_target_counts_exactly(client, world):
+    from training.models import CampaignTarget
+
+    CampaignTarget.objects.filter(enterprise=world["west"]).update(target=5)  # 2 of 5: 40%
+    aggregates_refresh(full=True)
+    client.force_login(builders.bureau())
+    behind = client.get(ENTERPRISES, {"behind": "true"}).context["table"].rows
+    assert [row.record.label for row in behind] == [world["west"].name]
+    CampaignTarget.objects.filter(enterprise=world["west"]).update(target=4)  # 2 of 4: half
+    aggregates_refresh(full=True)
+    assert not client.get(ENTERPRISES, {"behind": "true"}).context["table"].rows
+
+
+def test_long_expired_certificates_are_not_falling_due(client, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from certificates.models import Certificate
+
+    long_ago = timezone.localdate() - datetime.timedelta(days=3000)
+    Certificate.objects.filter(pk=world["certificate"].pk).update(
+        issued_on=long_ago - datetime.timedelta(days=2000),
+        review_due=long_ago - datetime.timedelta(days=900),
+        valid_until=long_ago,
+    )
+    client.force_login(builders.enterprise_admin(world["west"]))
+    assert not client.get(reverse("dashboards:enterprise")).context["expiring"].rows
+
+
+def test_the_period_choices_follow_the_language(client, world):
+    client.force_login(builders.bureau())
+    client.cookies["django_language"] = "en"
+    html = client.get(OVERVIEW).content.decode()
+    assert "Last 13 weeks" in html and "Whole city" in html and "最近 13 周" not in html
