@@ -1,13 +1,18 @@
 """Campaign dashboards: the bureau's and a district's overview, the enterprise table, one
 enterprise's dashboard, and the weekly reports. Every page reads the precomputed aggregates."""
 
+import hashlib
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import TableExport
@@ -78,8 +83,38 @@ def overview(request):
     district_code = cleaned.get("district") or None
     weeks = cleaned.get("weeks")
     scope = selectors.dashboard_scope(viewer=request.user, district_code=district_code)
+    if request.GET.get("_export") is not None:
+        return _export(request, _sections(scope, weeks), scope)
+    refreshed_at = selectors.refreshed_at()
+    key = _body_cache_key(request, scope, refreshed_at)
+    body = cache.get(key)
+    if body is None:
+        body = _overview_body(request, scope, weeks)
+        cache.set(key, body, BODY_CACHE_SECONDS)
+    return render(
+        request,
+        "dashboards/overview.html",
+        {"form": form, "scope": scope, "refreshed_at": refreshed_at, "body": body},
+    )
 
-    sections = {
+
+# The figures change only when the aggregates are refreshed, and the refresh time is part of
+# the key: a cached body is never stale, and the next refresh simply makes new keys.
+BODY_CACHE_SECONDS = 15 * 60
+
+
+def _body_cache_key(request, scope, refreshed_at) -> str:
+    parts = [
+        get_language(),
+        str(scope.district.pk if scope.district else "city"),
+        refreshed_at.isoformat() if refreshed_at else "never",
+        urlencode(sorted(request.GET.items())),
+    ]
+    return "dashboards:overview:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _sections(scope, weeks) -> dict:
+    return {
         "districts": DistrictTable(selectors.district_rows(scope), prefix="d-"),
         "industries": BreakdownTable(
             selectors.breakdown_rows(scope, ProgressFact.Scope.INDUSTRY), prefix="i-"
@@ -93,17 +128,17 @@ def overview(request):
         "reviews": ReviewDueTable(selectors.reviews_due_rows(scope), prefix="r-"),
         "events": EventTable(selectors.event_rows(scope)[:50], prefix="e-"),
     }
-    exported = _export(request, sections, scope)
-    if exported is not None:
-        return exported
+
+
+def _overview_body(request, scope, weeks) -> str:
+    """Everything under the filter: counters, charts and tables (the cached part)."""
+    sections = _sections(scope, weeks)
     for table in sections.values():
         RequestConfig(request, paginate=False).configure(table)
     headline = selectors.headline(scope)
-    return render(
-        request,
-        "dashboards/overview.html",
+    return render_to_string(
+        "dashboards/_overview_body.html",
         {
-            "form": form,
             "scope": scope,
             "headline": headline,
             "counters": _counters(headline),
@@ -111,9 +146,8 @@ def overview(request):
             "query": _query_without_export(request),
             "tables": sections,
             "charts": _overview_charts(sections, scope),
-            "refreshed_at": selectors.refreshed_at(),
-            "reports": WeeklyReport.objects.filter(district=scope.district)[:1],
         },
+        request=request,
     )
 
 
@@ -150,8 +184,6 @@ def _query_without_export(request) -> str:
 
 def _export(request, sections, scope):
     name, export_format = request.GET.get("table"), request.GET.get("_export")
-    if export_format is None:
-        return None
     if name not in sections or export_format not in EXPORT_FORMATS:
         raise Http404
     place = scope.district.code if scope.district else "city"

@@ -194,7 +194,11 @@ def _queries(client, url, **params) -> int:
     return len(captured)
 
 
-def test_pages_make_a_constant_number_of_queries_whatever_the_campaign_size(client, world):
+def test_pages_make_a_constant_number_of_queries_whatever_the_campaign_size(
+    client, world, settings
+):
+    # Uncached: the work every page does when its cached part is cold.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     bureau = builders.bureau()
     officer = builders.officer(world["xihu"])
     admin = builders.enterprise_admin(world["west"])
@@ -296,3 +300,18 @@ def test_the_period_choices_follow_the_language(client, world):
     client.cookies["django_language"] = "en"
     html = client.get(OVERVIEW).content.decode()
     assert "Last 13 weeks" in html and "Whole city" in html and "最近 13 周" not in html
+
+
+def test_the_overview_body_is_cached_until_the_next_refresh_and_per_scope(client, world):
+    from dashboards.models import ProgressFact
+
+    client.force_login(builders.officer(world["xihu"]))
+    assert "西湖区" in client.get(OVERVIEW).content.decode()
+    ProgressFact.objects.filter(scope="district").update(label="改名区")
+    assert "改名区" not in client.get(OVERVIEW).content.decode()  # the cached body
+    client.force_login(builders.bureau())
+    city = client.get(OVERVIEW).content.decode()
+    assert "改名区" in city  # another scope: its own body, nothing from the officer's
+    aggregates_refresh()
+    client.force_login(builders.officer(world["xihu"]))
+    assert "西湖区" in client.get(OVERVIEW).content.decode()  # a refresh makes new keys
