@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
-from accounts.models import District, WorkerProfile
+from accounts.models import District, Enterprise, WorkerProfile
 from certificates.models import Certificate
 from cms.models import EventPage, EventRegistration
 from exams.models import Booking, ExamResult, PracticalSession, TheoryAttempt
@@ -48,6 +48,8 @@ from .models import (
 
 OVERLAP = datetime.timedelta(minutes=10)
 CHUNK = 20_000
+# Past this many changed workers a full rebuild is cheaper than following each one.
+FULL_REBUILD_FROM = 200_000
 REVIEW_HORIZON_DAYS = 90
 MARK = "aggregates"
 
@@ -76,6 +78,8 @@ def aggregates_refresh(*, full: bool = False, now: datetime.datetime | None = No
     since = None if full or mark.refreshed_at is None else mark.refreshed_at - OVERLAP
 
     workers = _changed_workers(since)
+    if workers is not None and len(workers) > FULL_REBUILD_FROM:
+        since, workers = None, None
     touched = _milestones_write(workers)
     districts, enterprises = touched.districts, touched.enterprises
     if since is not None:
@@ -106,6 +110,20 @@ def aggregates_refresh(*, full: bool = False, now: datetime.datetime | None = No
 
 
 # --- Which workers changed --------------------------------------------------------------
+
+# The tables whose ``updated_at`` the incremental run follows.
+SOURCES = (
+    WorkerProfile,
+    Enterprise,
+    Enrollment,
+    TrainingRecord,
+    TheoryAttempt,
+    Certificate,
+    Booking,
+    ExamResult,
+    PracticalSession,
+    CampaignTarget,
+)
 
 
 def _changed_workers(since) -> set[int] | None:
@@ -192,65 +210,60 @@ class Touched:
 
 
 def _milestones_write(workers: set[int] | None) -> Touched:
-    """Rewrite the milestone rows of ``workers`` (all when None), noting where they were before."""
-    table = connection.ops.quote_name(WorkerMilestones._meta.db_table)
+    """Rewrite the milestone rows of ``workers`` (all when None), chunk by chunk, noting where
+    they were before. (Rows of deleted workers go with them: a cascading foreign key.)"""
     if workers is None:
         bounds = WorkerProfile.objects.aggregate(low=Min("pk"), high=Max("pk"))
-        chunks = []
         if bounds["low"] is not None:
-            chunks = [
-                WorkerProfile.objects.filter(pk__gte=low, pk__lt=low + CHUNK)
-                for low in range(bounds["low"], bounds["high"] + 1, CHUNK)
-            ]
-        WorkerMilestones.objects.exclude(worker__in=WorkerProfile.objects.all()).delete()
-        affected = None
-    else:
-        ordered = sorted(workers)
-        before = dict(
-            WorkerMilestones.objects.filter(worker__in=ordered).values_list(
-                "worker_id", "district_id"
-            )
-        )
-        affected = (
-            set(before.values()),
-            set(
-                WorkerMilestones.objects.filter(worker__in=ordered)
-                .exclude(enterprise=None)
-                .values_list("enterprise_id", flat=True)
-            ),
-        )
-        chunks = [
-            WorkerProfile.objects.filter(pk__in=ordered[start : start + CHUNK])
-            for start in range(0, len(ordered), CHUNK)
-        ]
-    names = None
-    with connection.cursor() as cursor:
-        for chunk in chunks:
-            names, select = _milestone_select(chunk)
-            sql, params = select.query.sql_with_params()
-            quoted = [connection.ops.quote_name(name) for name in names]
-            updates = ", ".join(f"{name} = excluded.{name}" for name in quoted[1:])
-            # Identifiers come from the model, values stay parameters. "WHERE true" keeps
-            # SQLite from reading ON CONFLICT as a join condition.
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(quoted)}) SELECT * FROM ({sql}) AS source "  # noqa: S608
-                f"WHERE true ON CONFLICT ({quoted[0]}) DO UPDATE SET {updates}",
-                params,
-            )
-    if affected is None:
+            for low in range(bounds["low"], bounds["high"] + 1, CHUNK):
+                _milestones_upsert(WorkerProfile.objects.filter(pk__gte=low, pk__lt=low + CHUNK))
         return Touched(districts=None, enterprises=None, moved_workers=set())
-    after = dict(
-        WorkerMilestones.objects.filter(worker__in=ordered).values_list("worker_id", "district_id")
-    )
-    enterprises = affected[1] | set(
-        WorkerMilestones.objects.filter(worker__in=ordered)
-        .exclude(enterprise=None)
-        .values_list("enterprise_id", flat=True)
-    )
-    moved = {worker for worker, district in before.items() if after.get(worker) != district}
-    return Touched(
-        districts=affected[0] | set(after.values()), enterprises=enterprises, moved_workers=moved
-    )
+    districts: set[int] = set()
+    enterprises: set[int] = set()
+    moved: set[int] = set()
+    ordered = sorted(workers)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        rows = WorkerMilestones.objects.filter(worker__in=chunk)
+        before = {
+            worker: (district, enterprise)
+            for worker, district, enterprise in rows.values_list(
+                "worker_id", "district_id", "enterprise_id"
+            )
+        }
+        _milestones_upsert(WorkerProfile.objects.filter(pk__in=chunk))
+        after = {
+            worker: (district, enterprise)
+            for worker, district, enterprise in rows.values_list(
+                "worker_id", "district_id", "enterprise_id"
+            )
+        }
+        for place in (*before.values(), *after.values()):
+            districts.add(place[0])
+            if place[1] is not None:
+                enterprises.add(place[1])
+        moved |= {
+            worker
+            for worker, place in before.items()
+            if worker in after and after[worker][0] != place[0]
+        }
+    return Touched(districts=districts, enterprises=enterprises, moved_workers=moved)
+
+
+def _milestones_upsert(workers) -> None:
+    table = connection.ops.quote_name(WorkerMilestones._meta.db_table)
+    names, select = _milestone_select(workers)
+    sql, params = select.query.sql_with_params()
+    quoted = [connection.ops.quote_name(name) for name in names]
+    updates = ", ".join(f"{name} = excluded.{name}" for name in quoted[1:])
+    # Identifiers come from the model, values stay parameters. "WHERE true" keeps SQLite
+    # from reading ON CONFLICT as a join condition.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quoted)}) SELECT * FROM ({sql}) AS source "  # noqa: S608
+            f"WHERE true ON CONFLICT ({quoted[0]}) DO UPDATE SET {updates}",
+            params,
+        )
 
 
 def _out_of_step() -> tuple[set[int], set[int]]:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from accounts.models import WorkerProfile
 from certificates.models import Certificate
 from core.figures import campaign_figures
-from dashboards.aggregates import aggregates_refresh, week_start
+from dashboards.aggregates import SOURCES, aggregates_refresh, week_start
 from dashboards.models import (
     ExamWeekly,
     ProgressFact,
@@ -137,23 +137,8 @@ def test_refresh_is_idempotent_and_incremental():
 def _settled(world=None):
     """Everything built so far changed an hour ago and was aggregated half an hour ago: the
     next refresh sees only what a test changes now (the overlap is ten minutes)."""
-    from accounts.models import Enterprise
-    from exams.models import Booking, ExamResult, PracticalSession, TheoryAttempt
-    from training.models import CampaignTarget, Enrollment, TrainingRecord
-
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
-    for model in (
-        WorkerProfile,
-        Enterprise,
-        Enrollment,
-        TrainingRecord,
-        TheoryAttempt,
-        Certificate,
-        Booking,
-        ExamResult,
-        PracticalSession,
-        CampaignTarget,
-    ):
+    for model in SOURCES:
         model.objects.update(updated_at=an_hour_ago)
     aggregates_refresh(full=True, now=timezone.now() - datetime.timedelta(minutes=30))
     return world
