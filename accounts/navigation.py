@@ -24,6 +24,7 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Practice"), reverse("practice:home")))
         items.append(NavItem(_("Practical exam"), reverse("practical:bookings")))
         items.append(NavItem(_("My certificates"), reverse("my_certificates:list")))
+        items.append(NavItem(_("My ratings"), reverse("feedback:mine")))
         items.append(NavItem(_("My profile"), reverse("accounts:profile")))
     if may(user, Action.CHECK_IN_CANDIDATES):
         items.append(NavItem(_("Exam centre"), reverse("centre:home")))
@@ -37,6 +38,9 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Training progress"), reverse("training:roster")))
     if managed_enterprise(user) is not None:
         items.append(NavItem(_("Import workers"), reverse("training_imports:list")))
+    if may(user, Action.VIEW_CASES):
+        items.append(NavItem(_("Complaint cases"), reverse("feedback:cases")))
+        items.append(NavItem(_("Service satisfaction"), reverse("feedback:satisfaction")))
     if may(user, Action.VIEW_CAMPAIGN):
         items.append(NavItem(_("Campaign dashboard"), reverse("dashboards:overview")))
         items.append(NavItem(_("Enterprises' progress"), reverse("dashboards:enterprises")))

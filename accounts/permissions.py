@@ -30,6 +30,9 @@ class Action(StrEnum):
     VERIFY_CERTIFICATES = "verify_certificates"  # the staff scanner: the full record, logged
     REVOKE_CERTIFICATES = "revoke_certificates"  # also re-issue and record reviews
     GRANT_ROLES = "grant_roles"
+    RATE_SERVICES = "rate_services"  # rate the services one used; answer one's cases
+    HANDLE_CASES = "handle_cases"  # complaint cases of one's centre (or the courses)
+    VIEW_CASES = "view_cases"  # complaint cases in scope, and satisfaction figures
 
 
 ACTIONS: dict[Action, frozenset[str]] = {
@@ -49,6 +52,17 @@ ACTIONS: dict[Action, frozenset[str]] = {
     ),
     Action.REVOKE_CERTIFICATES: frozenset({Role.BUREAU_OFFICER}),
     Action.GRANT_ROLES: frozenset({Role.BUREAU_OFFICER}),
+    Action.RATE_SERVICES: frozenset({WORKER}),
+    Action.HANDLE_CASES: frozenset({Role.CENTER_STAFF, Role.EXAMINER, Role.PUBLICITY_MODERATOR}),
+    Action.VIEW_CASES: frozenset(
+        {
+            Role.CENTER_STAFF,
+            Role.EXAMINER,
+            Role.PUBLICITY_MODERATOR,
+            Role.DISTRICT_OFFICER,
+            Role.BUREAU_OFFICER,
+        }
+    ),
 }
 
 # Wagtail's own groups carry the CMS page permissions; publicity roles are kept in step with them.

@@ -44,6 +44,7 @@ urlpatterns = [
     path("exams/", include("exams.urls")),
     path("enterprise/imports/", include("training.urls_imports")),
     path("dashboards/", include("dashboards.urls")),
+    path("feedback/", include("feedback.urls")),
     path("sitemap.xml", sitemap),
 ]
 

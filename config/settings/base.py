@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "training",
     "exams",
     "certificates",
+    "feedback",
     "dashboards",
     # Wagtail
     "wagtail.contrib.forms",
@@ -220,6 +221,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=0, hour=3),
         "kwargs": {"full": True},
     },
+    "escalate-cases": {"task": "feedback.tasks.escalate_cases", "schedule": 900.0},
+    "invite-ratings": {"task": "feedback.tasks.invite_ratings", "schedule": 3600.0},
     "weekly-reports": {
         "task": "dashboards.tasks.make_weekly_reports",
         "schedule": crontab(minute=30, hour=6, day_of_week="mon"),  # after Sunday's last refresh
@@ -238,6 +241,12 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Anxun --------------------------------------------------------------------------------
 ANXUN_CAMPAIGN_TARGET = 1_000_000
+# Service ratings and complaint cases (差评闭环: 1日回访、15日整改反馈), in working days.
+ANXUN_RATING_DAYS = 30  # how long after the service a rating is taken
+ANXUN_CASE_CALLBACK_WORKING_DAYS = 1
+ANXUN_CASE_RECTIFICATION_WORKING_DAYS = 15
+ANXUN_CASE_CALLBACK_WARNING_HOURS = 4  # the centre's supervisors are warned this long before
+ANXUN_CASE_RECTIFICATION_WARNING_DAYS = 2
 # Practical exams: how long a freed seat is offered to the waiting list, when reminders go out.
 ANXUN_WAITLIST_OFFER_HOURS = 12
 ANXUN_BOOKING_REMINDER_HOURS = 24
