@@ -65,7 +65,7 @@ def rate(request, service: str, event_id: int):
     if hasattr(event, "rating"):
         messages.info(request, _("You have already rated this service. Thank you."))
         return redirect("feedback:mine")
-    form = RatingForm(request.POST or None, service=service)
+    form = RatingForm(request.POST if request.method == "POST" else None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
             rating = services.rating_submit(
@@ -189,7 +189,7 @@ def case(request, case_id: int):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=case_id)
     handles = services.may_handle(request.user, case)
     step = STEPS.get(case.state)
-    form = CaseStepForm(request.POST or None)
+    form = CaseStepForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not handles or step is None:
             raise PermissionDenied
