@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django_tables2.export import TableExport
 
 from accounts.models import District
+from feedback.selectors import satisfaction_rows
+from feedback.tables import SatisfactionTable
 
 from . import selectors
 from .aggregates import week_start
@@ -76,6 +78,7 @@ def weekly_report_workbook(*, district: District | None, week: datetime.date) ->
         (_("Subjects"), SubjectTable(selectors.subject_rows(scope, weeks=None))),
         (_("Exam centres"), CentreTable(selectors.centre_rows(scope, weeks=None))),
         (_("Reviews due"), ReviewDueTable(selectors.reviews_due_rows(scope))),
+        (_("Satisfaction"), SatisfactionTable(satisfaction_rows(district=district))),
     ]
     for title, table in sheets:
         book.add_sheet(_sheet(title, table))

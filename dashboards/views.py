@@ -22,6 +22,8 @@ from accounts.permissions import Action, ActionRequiredMixin, may, officer_distr
 from core.events import audit_record
 from core.exports import AuditedExportMixin
 from core.files import private_file_response
+from feedback.selectors import satisfaction_rows
+from feedback.tables import SatisfactionTable
 
 from . import charts, selectors
 from .filters import EnterpriseFactFilter
@@ -127,6 +129,7 @@ def _sections(scope, weeks) -> dict:
         "centres": CentreTable(selectors.centre_rows(scope, weeks=weeks), prefix="c-"),
         "reviews": ReviewDueTable(selectors.reviews_due_rows(scope), prefix="r-"),
         "events": EventTable(selectors.event_rows(scope)[:50], prefix="e-"),
+        "satisfaction": SatisfactionTable(satisfaction_rows(district=scope.district), prefix="f-"),
     }
 
 
@@ -255,6 +258,16 @@ def _overview_charts(sections, scope) -> dict:
                 ("free", str(_("Seats left empty"))),
             ],
             empty_text=no_data,
+        ),
+        "satisfaction": charts.bar_chart(
+            [
+                charts.Bar(row["label"], row["average"])
+                for row in sections["satisfaction"].data.data
+                if row["owner"] == "center"
+            ],
+            title=_("Average stars by exam centre (out of 5)"),
+            max_value=5,
+            empty_text=_("No ratings yet"),
         ),
         "reviews": charts.bar_chart(
             [

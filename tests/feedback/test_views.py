@@ -70,7 +70,7 @@ def test_each_role_sees_only_its_cases(client, world):
     url = reverse("feedback:case", args=[case.pk])
     elsewhere = pb.staff(pb.center(code="elsewhere-1"))
     other_officer = RoleAssignmentFactory(
-        role=Role.DISTRICT_OFFICER, district=DistrictFactory(code="330199")
+        role=Role.DISTRICT_OFFICER, district=DistrictFactory(code="330188", name="另一区")
     ).user
     bureau = RoleAssignmentFactory(role=Role.BUREAU_OFFICER).user
     enterprise_admin = RoleAssignmentFactory(
