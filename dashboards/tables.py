@@ -215,9 +215,13 @@ class CertificatesExpiringTable(ExportTable):
 
 
 class NotStartedTable(ExportTable):
-    real_name = tables.Column(verbose_name=pgettext_lazy("person", "Name"))
-    phone = tables.Column(verbose_name=_("Mobile number"), accessor="user__phone", default="—")
-    created_at = tables.Column(verbose_name=_("Registered"))
+    real_name = tables.Column(
+        verbose_name=pgettext_lazy("person", "Name"), accessor="worker__real_name"
+    )
+    phone = tables.Column(
+        verbose_name=_("Mobile number"), accessor="worker__user__phone", default="—"
+    )
+    created_at = tables.Column(verbose_name=_("Registered"), accessor="worker__created_at")
 
     class Meta:
         attrs = ATTRS

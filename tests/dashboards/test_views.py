@@ -126,7 +126,7 @@ def test_enterprise_admin_sees_their_own_enterprise_only(client, world):
     assert response.status_code == 200
     html = response.content.decode()
     assert world["west"].name in html and "25.0%" in html  # 2 of the target of 8
-    not_started = {row.record for row in response.context["not_started"].rows}
+    not_started = {row.record.worker for row in response.context["not_started"].rows}
     holder, _trained, _enrolled, idle = world["xihu_workers"]
     assert not_started == {holder, idle}  # the holder sat the exams without a course
     other = reverse("dashboards:enterprise_detail", args=[world["east"].pk])
