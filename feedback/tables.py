@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.exports import ExportTable, local_time_text
 
@@ -11,7 +12,7 @@ ATTRS = {"class": "data-table"}
 
 
 class CaseTable(ExportTable):
-    id = tables.Column(verbose_name=_("Case"))
+    id = tables.Column(verbose_name=pgettext_lazy("complaint", "Case"))
     opened = tables.Column(verbose_name=_("Opened"), accessor="created_at")
     owner = tables.Column(verbose_name=_("Centre or course"), empty_values=(), orderable=False)
     district = tables.Column(verbose_name=_("District"), accessor="district__name")

@@ -68,6 +68,11 @@ PAGES = [
     (reverse("dashboards:enterprises"), {"district_officer", "bureau_officer"}),
     (reverse("dashboards:reports"), {"district_officer", "bureau_officer"}),
     (reverse("dashboards:enterprise"), {"enterprise_admin"}),
+    (reverse("feedback:mine"), {"worker"}),
+    (
+        reverse("feedback:cases"),
+        {"center_staff", "examiner", "publicity_moderator", "district_officer", "bureau_officer"},
+    ),
 ]
 ROLES = [
     "anonymous",
@@ -191,6 +196,15 @@ EXPECTED = {
     },
     Action.REVOKE_CERTIFICATES: {"bureau_officer"},
     Action.GRANT_ROLES: {"bureau_officer"},
+    Action.RATE_SERVICES: {"worker"},
+    Action.HANDLE_CASES: {"center_staff", "examiner", "publicity_moderator"},
+    Action.VIEW_CASES: {
+        "center_staff",
+        "examiner",
+        "publicity_moderator",
+        "district_officer",
+        "bureau_officer",
+    },
 }
 
 
