@@ -521,48 +521,36 @@ def _exam_weeks_write(first_week: datetime.date) -> None:
         .annotate(theory_sat=Count("pk"), theory_passed=Count("pk", filter=Q(passed=True))),
         ("district", "subject_id", "center"),
     )
-    session_week = TruncWeek("starts_at", tzinfo=zone)
+    practical = ("district", "subject_id", "center_key")
     add(
-        PracticalSession.objects.filter(cancelled=False, starts_at__gte=since)
-        .order_by()
-        .annotate(week=session_week, district=F("center__district_id"), center_key=F("center_id"))
-        .values("week", "district", "subject_id", "center_key")
-        .annotate(seats=Sum("capacity")),
-        ("district", "subject_id", "center_key"),
+        _per_session_week(
+            PracticalSession.objects.filter(cancelled=False, starts_at__gte=since), "", zone
+        ).annotate(seats=Sum("capacity")),
+        practical,
     )
-    booking_week = TruncWeek("session__starts_at", tzinfo=zone)
     add(
-        Booking.objects.filter(session__cancelled=False, session__starts_at__gte=since)
-        .order_by()
-        .annotate(
-            week=booking_week,
-            district=F("session__center__district_id"),
-            center_key=F("session__center_id"),
-        )
-        .values("week", "district", "subject_id", "center_key")
-        .annotate(
+        _per_session_week(
+            Booking.objects.filter(session__cancelled=False, session__starts_at__gte=since),
+            "session__",
+            zone,
+        ).annotate(
             booked=Count("pk", filter=Q(status__in=BOOKED)),
             attended=Count("pk", filter=Q(status__in=ATTENDED)),
             no_show=Count("pk", filter=Q(status=Booking.Status.NO_SHOW)),
             waiting=Count("pk", filter=Q(status__in=WAITING)),
         ),
-        ("district", "subject_id", "center_key"),
+        practical,
     )
-    result_week = TruncWeek("booking__session__starts_at", tzinfo=zone)
     add(
-        ExamResult.objects.filter(booking__session__starts_at__gte=since)
-        .order_by()
-        .annotate(
-            week=result_week,
-            district=F("booking__session__center__district_id"),
-            center_key=F("booking__session__center_id"),
-        )
-        .values("week", "district", "subject_id", "center_key")
-        .annotate(
+        _per_session_week(
+            ExamResult.objects.filter(booking__session__starts_at__gte=since),
+            "booking__session__",
+            zone,
+        ).annotate(
             practical_passed=Count("pk", filter=Q(passed=True)),
             practical_failed=Count("pk", filter=Q(passed=False)),
         ),
-        ("district", "subject_id", "center_key"),
+        practical,
     )
     ExamWeekly.objects.filter(week__gte=first_week).delete()
     ExamWeekly.objects.bulk_create(
@@ -573,6 +561,20 @@ def _exam_weeks_write(first_week: datetime.date) -> None:
             for (week, district, subject, center), values in rows.items()
         ],
         batch_size=2000,
+    )
+
+
+def _per_session_week(queryset, session: str, zone):
+    """Rows grouped by the week, district, subject and centre of their session (``session``
+    is the path to it: "" for sessions themselves)."""
+    return (
+        queryset.order_by()
+        .annotate(
+            week=TruncWeek(f"{session}starts_at", tzinfo=zone),
+            district=F(f"{session}center__district_id"),
+            center_key=F(f"{session}center_id"),
+        )
+        .values("week", "district", "subject_id", "center_key")
     )
 
 

@@ -48,33 +48,29 @@ class CountColumn(tables.Column):
         return value
 
 
-class DistrictTable(ExportTable):
-    label = tables.Column(verbose_name=_("District"))
-    registered = CountColumn(verbose_name=_("Registered workers"))
-    enrolled = CountColumn(verbose_name=_("Enrolled"))
-    trained = CountColumn(verbose_name=_("Trained"))
-    examined = CountColumn(verbose_name=_("Sat the theory exam"))
-    certified = CountColumn(verbose_name=_("Certified"))
-    target = CountColumn(verbose_name=_("Target"), default="—")
-    percent = PercentColumn(verbose_name=_("Trained of target"))
+class FunnelTable(ExportTable):
+    """A group's workers at each step of the campaign."""
 
-    class Meta:
-        attrs = ATTRS
-        empty_text = _("No figures yet: they are refreshed every few minutes.")
-
-
-class BreakdownTable(ExportTable):
     label = tables.Column(verbose_name=_("Group"))
     registered = CountColumn(verbose_name=_("Registered workers"))
     enrolled = CountColumn(verbose_name=_("Enrolled"))
     trained = CountColumn(verbose_name=_("Trained"))
     examined = CountColumn(verbose_name=_("Sat the theory exam"))
     certified = CountColumn(verbose_name=_("Certified"))
-    percent = PercentColumn(verbose_name=_("Trained of registered"))
 
     class Meta:
         attrs = ATTRS
         empty_text = _("No figures yet: they are refreshed every few minutes.")
+
+
+class DistrictTable(FunnelTable):
+    label = tables.Column(verbose_name=_("District"))
+    target = CountColumn(verbose_name=_("Target"), default="—")
+    percent = PercentColumn(verbose_name=_("Trained of target"))
+
+
+class BreakdownTable(FunnelTable):
+    percent = PercentColumn(verbose_name=_("Trained of registered"))
 
 
 class TrendTable(ExportTable):
