@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import ALL, district_filter, yes_no_select
+from exams.models import ExamCenter
 
 from .models import Case, Service
 
@@ -18,6 +19,9 @@ class CaseFilter(django_filters.FilterSet):
         choices=Service.choices,
         empty_label=ALL,
     )
+    center = django_filters.ModelChoiceFilter(
+        label=_("Exam centre"), queryset=ExamCenter.objects.order_by("code"), empty_label=ALL
+    )
     district = district_filter()
     overdue = django_filters.BooleanFilter(
         label=_("Overdue"), method="filter_overdue", widget=yes_no_select()
@@ -25,7 +29,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["state", "service", "district", "overdue"]
+        fields = ["state", "service", "center", "district", "overdue"]
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -91,6 +91,10 @@ def test_each_role_sees_only_its_cases(client, world):
     assert not client.get(reverse("feedback:cases")).context["table"].rows
     client.force_login(world["officer"])
     assert [r.record for r in client.get(reverse("feedback:cases")).context["table"].rows] == [case]
+    by_centre = client.get(reverse("feedback:cases"), {"center": world["center"].pk})
+    assert [r.record for r in by_centre.context["table"].rows] == [case]
+    overdue = client.get(reverse("feedback:cases"), {"overdue": "true"})
+    assert not overdue.context["table"].rows  # due tomorrow night at the earliest
 
 
 def test_officers_watch_but_only_the_centre_acts(client, world):
