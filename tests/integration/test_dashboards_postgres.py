@@ -1,6 +1,7 @@
 """The dashboards' aggregates on PostgreSQL: the real worker refreshes them (raw INSERT …
 ON CONFLICT included), runs at once queue on the mark's row lock, reports are made by tasks."""
 
+import re
 import threading
 
 import pytest
@@ -21,21 +22,37 @@ def _midday(settings):
     settings.TIME_ZONE = builders.pb.midday_time_zone()
 
 
+@pytest.fixture(autouse=True)
+def _no_drawing(monkeypatch):
+    """The campaign's certificate would be drawn by the worker while the next test empties the
+    tables (a deadlock): these tests are about figures, not drawings."""
+    from certificates import services
+
+    monkeypatch.setattr(services, "_render_later", lambda certificate: None)
+
+
+def finished(worker, task_id: str) -> bool:
+    """Has the worker logged the task as done? (The tests wait for it before the tables are
+    emptied under it.)"""
+    return f"[{task_id}] succeeded" in worker.log_path.read_text()
+
+
 def _district(district):
     return ProgressFact.objects.filter(scope="district", district=district).first()
 
 
 def test_the_worker_refreshes_the_aggregates_and_then_only_what_changed(celery_worker):
     world = builders.campaign()
-    refresh_aggregates.delay(full=True)
-    wait_for(lambda: _district(world["xihu"]) is not None, message="the first refresh")
+    task = refresh_aggregates.delay(full=True)
+    wait_for(lambda: finished(celery_worker, task.id), message="the first refresh")
     xihu = _district(world["xihu"])
     assert (xihu.registered, xihu.enrolled, xihu.trained, xihu.certified) == (4, 2, 2, 1)
     assert WorkerMilestones.objects.count() == 6
 
     builders.train(world["east_workers"][1], world["course"])
-    refresh_aggregates.delay()
-    wait_for(lambda: _district(world["shangcheng"]).trained == 1, message="the incremental run")
+    task = refresh_aggregates.delay()
+    wait_for(lambda: finished(celery_worker, task.id), message="the incremental run")
+    assert _district(world["shangcheng"]).trained == 1
     assert _district(world["xihu"]).trained == 2
 
 
@@ -71,8 +88,15 @@ def test_simultaneous_refreshes_queue_and_agree():
 def test_the_monday_task_fans_out_one_report_per_district(celery_worker):
     world = builders.campaign()
     aggregates_refresh(full=True)
+    log = celery_worker.log_path
+
+    def reports_done() -> int:
+        return len(re.findall(r"make_weekly_report\[[^\]]+\] succeeded", log.read_text()))
+
+    before = reports_done()
     make_weekly_reports.delay()
-    wait_for(lambda: WeeklyReport.objects.count() == 3, message="three reports", timeout=60)
+    wait_for(lambda: reports_done() == before + 3, message="three report tasks", timeout=60)
+    assert WeeklyReport.objects.count() == 3
     assert {report.district for report in WeeklyReport.objects.all()} == {
         None,
         world["xihu"],
