@@ -5,11 +5,11 @@ import json
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
+from psycopg import sql
 
 from tests.factories import WorkerProfileFactory
 
