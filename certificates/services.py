@@ -11,6 +11,7 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -38,8 +39,45 @@ def add_years(day: date, years: int) -> date:
         return date(day.year + years, 3, 1)
 
 
+# What verifying reads is cached per token: a phone scan is one query fewer. Any change a
+# verifier would see (revoked, replaced, review recorded) forgets it, now and at commit.
+VERIFY_CACHE_SECONDS = 600
+_CHANGES_WHAT_VERIFIERS_SEE = {
+    CertificateEvent.Kind.REVOKED,
+    CertificateEvent.Kind.REPLACED,
+    CertificateEvent.Kind.REVIEW_RECORDED,
+}
+
+
+def _verify_cache_key(token: str) -> str:
+    return f"certificates:verify:{token}"
+
+
+def _by_token(token: str) -> Certificate | None:
+    key = _verify_cache_key(token)
+    certificate = cache.get(key)
+    if certificate is None:
+        found = list(
+            Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
+            .filter(token=token)
+            .order_by()[:1]  # the token is unique: no ordering to compile or sort by
+        )
+        certificate = found[0] if found else None
+        if certificate is not None:  # unknown tokens are not cached: guesses cannot fill it
+            cache.set(key, certificate, VERIFY_CACHE_SECONDS)
+    return certificate
+
+
+def _forget(certificate: Certificate) -> None:
+    key = _verify_cache_key(certificate.token)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def _event(certificate: Certificate, kind: str, actor=None, **data) -> CertificateEvent:
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if kind in _CHANGES_WHAT_VERIFIERS_SEE:
+        _forget(certificate)
     return CertificateEvent.objects.create(
         certificate=certificate, kind=kind, actor=actor if authenticated else None, data=data
     )
@@ -334,12 +372,7 @@ def certificate_verify(
     """
     certificate = None
     if isinstance(token, str) and 16 <= len(token) <= 32:
-        certificate = list(
-            Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
-            .filter(token=token)
-            .order_by()[:1]  # the token is unique: no ordering to compile or sort by
-        )
-        certificate = certificate[0] if certificate else None
+        certificate = _by_token(token)
     if certificate is not None and (compact or signature):
         fields = (compact or "").split(signing.SEPARATOR)
         genuine = (

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jwt
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,6 +93,7 @@ def backdate(certificate: Certificate, issued_on) -> None:
     )
     certificate.signature = signing.sign(certificate.token, services.compact_of(certificate))
     certificate.save()
+    cache.clear()  # saved behind the services' back: the verification cache must forget it
 
 
 # --- What each status says ---------------------------------------------------------------------
@@ -178,6 +180,28 @@ def test_a_replaced_certificate_names_its_replacement(client, certificate, burea
     new_token, new_c, new_s = qr_parts(new)
     assert new_token != token
     assert ask(client, api_url(new_token, new_c, new_s)).json()["status"] == "valid"
+
+
+def test_a_verified_certificate_is_cached_until_revoked_replaced_or_reviewed(
+    client, certificate, bureau
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token, c, s = qr_parts(certificate)
+    with CaptureQueriesContext(connection) as first:
+        assert ask(client, api_url(token, c, s)).json()["status"] == "valid"
+    with CaptureQueriesContext(connection) as again:
+        assert ask(client, api_url(token, c, s)).json()["status"] == "valid"
+    assert len(again) == len(first) - 1  # the lookup came from the cache; the log row did not
+    assert VerificationLog.objects.filter(certificate=certificate).count() == 2
+    services.certificate_revoke(actor=bureau, certificate_id=certificate.pk, reason="考试舞弊")
+    assert ask(client, api_url(token, c, s)).json()["status"] == "revoked"
+    with CaptureQueriesContext(connection) as unknown:
+        ask(client, api_url("A" * 22, c, s))
+    with CaptureQueriesContext(connection) as unknown_again:
+        ask(client, api_url("A" * 22, c, s))
+    assert len(unknown_again) == len(unknown)  # guesses are never cached
 
 
 def test_an_expired_and_a_review_due_certificate(client, certificate):
