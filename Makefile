@@ -12,7 +12,7 @@ REPORTS := test-results
 SYSTEM_PACKAGES := gettext fonts-wqy-microhei chromium chromium-driver poppler-utils
 
 .PHONY: run test lint test-fast test-integration test-browser messages makemessages sysdeps \
-        services-check demo clean
+        services-check demo clean bench
 
 ## run: install, compile translations, migrate, seed the demo and serve on 127.0.0.1:8000
 run: $(VENV)/.installed sysdeps messages
@@ -48,6 +48,14 @@ test-integration: $(VENV)/.installed-dev messages services-check
 
 test-browser: $(VENV)/.installed-dev messages
 	$(PYTEST) tests/browser --ds=config.settings.test --junitxml=$(REPORTS)/browser.xml
+
+## bench: every web benchmark against gunicorn, PostgreSQL and Redis beside the bare view, with
+## the demo and with BENCH_WORKERS workers (seed_scale), then certificate drawing per core
+BENCH_WORKERS ?= 1000000
+bench: $(VENV)/.installed-dev messages services-check
+	DJANGO_SETTINGS_MODULE=config.settings.integration $(PY) bench/suite.py \
+		--workers-seeded $(BENCH_WORKERS) --concurrency 32 --seconds 10 --workers 4
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) bench/certificate_render.py --calls 10 --runs 3
 
 services-check: $(VENV)/.installed-dev
 	$(PY) scripts/check_services.py

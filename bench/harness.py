@@ -83,8 +83,12 @@ def bare(i, n):
     return "GET", "/bench/bare", None, {}
 
 
-def load(*, path_for, seconds: float, concurrency: int) -> tuple[float, list[float], int]:
-    """Run `concurrency` threads for `seconds`; path_for(i, n) -> (method, path, body, headers)."""
+def load(
+    *, path_for, seconds: float, concurrency: int, accept: tuple[int, ...] = ()
+) -> tuple[float, list[float], int]:
+    """Run `concurrency` threads for `seconds`; path_for(i, n) -> (method, path, body, headers).
+    Answers of 400 and up count as errors, except the statuses in ``accept`` (e.g. a 409 "full"
+    when the benchmark is a race for seats)."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -103,7 +107,7 @@ def load(*, path_for, seconds: float, concurrency: int) -> tuple[float, list[flo
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
-                if response.status >= 400:
+                if response.status >= 400 and response.status not in accept:
                     bad += 1
             except (OSError, http.client.HTTPException):
                 bad += 1
