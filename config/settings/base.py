@@ -151,7 +151,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Django caps form fields, not files: the front server caps upload size (client_max_body_size,
-# docs/DEPLOYMENT.md); the photo form refuses anything over ANXUN_PHOTO_MAX_BYTES.
+# docs/DEPLOY.md); the photo form refuses anything over ANXUN_PHOTO_MAX_BYTES.
 
 # --- Cache (allauth's rate limits need one) -----------------------------------------------
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

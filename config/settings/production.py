@@ -1,6 +1,6 @@
 """Production: PostgreSQL, Redis (cache, sessions, broker), Celery worker + beat, gunicorn.
 
-Everything comes from the environment; see docs/DEPLOYMENT.md for the full list. The process
+Everything comes from the environment; see docs/DEPLOY.md for the full list. The process
 refuses to start (ImproperlyConfigured) without a real SECRET_KEY, a DATABASE_URL or a REDIS_URL.
 """
 
@@ -17,7 +17,7 @@ from .base import *  # noqa: F403
 def env(name: str, default: str | None = None) -> str:
     value = os.environ.get(name, default)
     if value is None or value == "":
-        raise ImproperlyConfigured(f"Set the {name} environment variable (see docs/DEPLOYMENT.md).")
+        raise ImproperlyConfigured(f"Set the {name} environment variable (see docs/DEPLOY.md).")
     return value
 
 
