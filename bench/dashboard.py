@@ -15,28 +15,24 @@ should answer alike: the report prints each page's ratio between them.
 import argparse
 import time
 
-from harness import bare, gunicorn, load, report, scratch_database
+from harness import bare, gunicorn, load, report, scratch_database, session_cookie
 
 DB = "anxun_bench_dashboard"
 
 
-def session_cookie(phone: str) -> str:
-    from django.test import Client
-
+def _cookie(phone: str) -> str:
     from accounts.models import User
 
-    client = Client()
-    client.force_login(User.objects.get(phone=phone))
-    return f"sessionid={client.cookies['sessionid'].value}"
+    return session_cookie(User.objects.get(phone=phone))[0]
 
 
 def pages() -> list[tuple[str, str, str]]:
     """(name, path, cookie) of each page measured."""
     from accounts.models import Enterprise
 
-    bureau = session_cookie("+8613800000008")
-    district = session_cookie("+8613800000007")
-    enterprise_admin = session_cookie("+8613800000002")
+    bureau = _cookie("+8613800000008")
+    district = _cookie("+8613800000007")
+    enterprise_admin = _cookie("+8613800000002")
     busiest = Enterprise.objects.order_by("-headcount", "pk").values_list("pk", flat=True).first()
     return [
         ("bare view (same middleware)", "", ""),

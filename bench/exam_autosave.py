@@ -18,7 +18,7 @@ import argparse
 import json
 import random
 
-from harness import PORT, bare, gunicorn, load, report, scratch_database
+from harness import PORT, bare, gunicorn, load, report, scratch_database, session_cookie
 
 DB = "anxun_bench_exam"
 
@@ -28,11 +28,7 @@ def prepare(takers: int) -> list[dict]:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django.utils.crypto import get_random_string
 
     from accounts import services as account_services
     from accounts.models import District, User
@@ -62,18 +58,13 @@ def prepare(takers: int) -> list[dict]:
                 worker=worker, course=course, hours=course.credit_hours, completed_at=timezone.now()
             )
         attempt = exam_services.attempt_start(worker=worker, subject=subject)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        csrf = get_random_string(32)
+        cookie, csrf = session_cookie(user)
         sessions.append(
             {
                 "attempt": attempt.pk,
                 "size": len(attempt.paper),
                 "kinds": [entry["kind"] for entry in attempt.paper],
-                "cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={csrf}",
+                "cookie": cookie,
                 "csrf": csrf,
             }
         )

@@ -131,3 +131,20 @@ def load(
 def report(name: str, rate: float, latencies: list[float], errors: int) -> str:
     cuts = statistics.quantiles(latencies, n=100)
     return f"| {name} | {rate:,.0f} | {cuts[49] * 1000:.1f} | {cuts[98] * 1000:.1f} | {errors} |"
+
+
+def session_cookie(user) -> tuple[str, str]:
+    """A logged-in session for ``user`` stored where gunicorn reads it, and a CSRF token:
+    (the Cookie header, the token for X-CSRFToken)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    csrf = get_random_string(32)
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={csrf}", csrf

@@ -19,25 +19,10 @@ import random
 import time
 from datetime import timedelta
 
-from harness import PORT, bare, gunicorn, load, scratch_database
+from harness import PORT, bare, gunicorn, load, scratch_database, session_cookie
 
 DB = "anxun_bench_suite"
 SUBJECT = "low-voltage-electrician"
-
-
-def _session_cookie(user) -> tuple[str, str]:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils.crypto import get_random_string
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    csrf = get_random_string(32)
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={csrf}", csrf
 
 
 def _workers(count: int, run: str, *, theory_passed: bool):
@@ -75,7 +60,7 @@ def _workers(count: int, run: str, *, theory_passed: bool):
                 started_at=yesterday - timedelta(hours=1), deadline=yesterday + timedelta(hours=1),
                 submitted_at=yesterday, pass_mark=subject.pass_mark, score=92, passed=True,
             )  # fmt: skip
-        cookie, csrf = _session_cookie(user)
+        cookie, csrf = session_cookie(user)
         made.append({"worker": worker, "cookie": cookie, "csrf": csrf})
     return subject, made
 
@@ -92,7 +77,7 @@ def endpoints(*, clients: int, run: str) -> list[tuple[str, object]]:
 
     page = verification_path(Certificate.objects.order_by("pk").first())
     api = page.replace("/v/", "/api/v1/certificates/verify/", 1)
-    bureau_cookie, _csrf = _session_cookie(User.objects.get(phone="+8613800000008"))
+    bureau_cookie, _csrf = session_cookie(User.objects.get(phone="+8613800000008"))
 
     subject, takers = _workers(clients, run, theory_passed=False)
     attempts = []
