@@ -53,25 +53,32 @@ def _verify_cache_key(token: str) -> str:
     return f"certificates:verify:{token}"
 
 
+# Left in the cache by a change for a minute: a verifier that read the row just before the
+# change committed cannot put its stale copy back (``cache.add`` does not replace the mark).
+_FORGOTTEN = "forgotten"
+_FORGOTTEN_SECONDS = 60
+
+
 def _by_token(token: str) -> Certificate | None:
     key = _verify_cache_key(token)
-    certificate = cache.get(key)
-    if certificate is None:
-        found = list(
-            Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
-            .filter(token=token)
-            .order_by()[:1]  # the token is unique: no ordering to compile or sort by
-        )
-        certificate = found[0] if found else None
-        if certificate is not None:  # unknown tokens are not cached: guesses cannot fill it
-            cache.set(key, certificate, VERIFY_CACHE_SECONDS)
+    cached = cache.get(key)
+    if isinstance(cached, Certificate):
+        return cached
+    found = list(
+        Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
+        .filter(token=token)
+        .order_by()[:1]  # the token is unique: no ordering to compile or sort by
+    )
+    certificate = found[0] if found else None
+    if certificate is not None and cached is None:  # never for guesses, never over a mark
+        cache.add(key, certificate, VERIFY_CACHE_SECONDS)
     return certificate
 
 
 def _forget(certificate: Certificate) -> None:
     key = _verify_cache_key(certificate.token)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    cache.set(key, _FORGOTTEN, _FORGOTTEN_SECONDS)
+    transaction.on_commit(lambda: cache.set(key, _FORGOTTEN, _FORGOTTEN_SECONDS))
 
 
 def _event(certificate: Certificate, kind: str, actor=None, **data) -> CertificateEvent:

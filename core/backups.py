@@ -2,14 +2,17 @@
 
 A backup is a directory: ``database.dump`` (``pg_dump`` custom format), ``media.tar.gz`` and
 ``private.tar.gz`` (public and private media) and ``manifest.json`` (row counts of every table,
-and every media file with its size and SHA-256, taken in the same snapshot as the dump). A restore
+taken in the snapshot the dump is made from, and every archived file's size and SHA-256, hashed
+from the bytes written into the archive). A restore
 creates a fresh database from the dump, unpacks the media, and compares both with the manifest:
 what differs is listed, and a restore that differs fails.
 """
 
 import hashlib
+import io
 import json
 import os
+import shutil
 import subprocess
 import tarfile
 from dataclasses import dataclass, field
@@ -20,6 +23,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 MANIFEST = "manifest.json"
 DUMP = "database.dump"
@@ -90,13 +94,37 @@ def row_counts(conn) -> dict[str, int]:
     return counts
 
 
-def _files(root: Path) -> dict[str, list]:
-    listed = {}
+def _regular_files(root: Path):
+    """(relative name, path) of every regular file under ``root`` (links are not followed:
+    media holds uploads, never links)."""
     if root.is_dir():
         for path in sorted(root.rglob("*")):
-            if path.is_file():
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-                listed[str(path.relative_to(root))] = [path.stat().st_size, digest]
+            if path.is_file() and not path.is_symlink():
+                yield str(path.relative_to(root)), path
+
+
+def _files(root: Path) -> dict[str, list]:
+    listed = {}
+    for name, path in _regular_files(root):
+        data = path.read_bytes()
+        listed[name] = [len(data), hashlib.sha256(data).hexdigest()]
+    return listed
+
+
+def _archive(root: Path, target: Path) -> dict[str, list]:
+    """Write every file into a tar.gz, hashing the very bytes written: the manifest describes
+    the archive even if a file changes meanwhile (one that vanishes is left out)."""
+    listed = {}
+    with tarfile.open(target, "w:gz") as archive:
+        for name, path in _regular_files(root):
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), int(path.stat().st_mtime), 0o640
+            archive.addfile(info, io.BytesIO(data))
+            listed[name] = [len(data), hashlib.sha256(data).hexdigest()]
     return listed
 
 
@@ -105,6 +133,14 @@ def backup_create(target: Path) -> dict:
     if connection.vendor != "postgresql":
         raise BackupError("Backups are of the PostgreSQL database (pg_dump).")
     target.mkdir(parents=True, exist_ok=False)
+    try:
+        return _backup_into(target)
+    except Exception:
+        shutil.rmtree(target, ignore_errors=True)  # no half-written backup left to trust
+        raise
+
+
+def _backup_into(target: Path) -> dict:
     database = connection.settings_dict
     env = _libpq_env(database)
     # The counts and the dump see the same snapshot: the dump runs with the snapshot exported
@@ -126,13 +162,10 @@ def backup_create(target: Path) -> dict:
             ],
             env=env,
         )
-    files = {}
-    for name, setting in MEDIA:
-        root = Path(getattr(settings, setting))
-        files[name] = _files(root)
-        with tarfile.open(target / f"{name}.tar.gz", "w:gz") as archive:
-            if root.is_dir():
-                archive.add(root, arcname=".")
+    files = {
+        name: _archive(Path(getattr(settings, setting)), target / f"{name}.tar.gz")
+        for name, setting in MEDIA
+    }
     manifest = {
         "made_at": timezone.now().isoformat(),
         "database": database["NAME"],
@@ -161,25 +194,34 @@ def backup_restore(
 ) -> Comparison:
     """Restore ``source`` into a new database ``database_name`` and the two media roots (which
     must not exist yet), then compare everything with the manifest."""
-    manifest = json.loads((source / MANIFEST).read_text())
+    try:
+        manifest = json.loads((source / MANIFEST).read_text())
+    except (OSError, ValueError) as error:
+        raise BackupError(f"{source} holds no readable {MANIFEST}: {error}") from error
+    for root in (media_root, private_root):
+        if root.exists():
+            raise BackupError(f"{root} exists already: restore into new directories.")
     database = connection.settings_dict
     env = _libpq_env(database)
-    with psycopg.connect(**_connect_kwargs(database, "postgres"), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database_name)))
+    try:
+        with psycopg.connect(**_connect_kwargs(database, "postgres"), autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database_name)))
+    except psycopg.Error as error:
+        raise BackupError(f"The database {database_name} cannot be created: {error}") from error
+    # The target as a whole connection string, so a name holding "=" cannot point pg_restore
+    # at another database.
+    target = make_conninfo(**_connect_kwargs(database, database_name))
     _run(
-        [
-            "pg_restore",
-            "--no-owner",
-            "--exit-on-error",
-            f"--dbname={database_name}",
-            str(source / DUMP),
-        ],
+        ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target}", str(source / DUMP)],
         env=env,
     )
     for (name, _setting), root in zip(MEDIA, (media_root, private_root), strict=True):
-        root.mkdir(parents=True, exist_ok=False)
-        with tarfile.open(source / f"{name}.tar.gz", "r:gz") as archive:
-            archive.extractall(root, filter="data")
+        root.mkdir(parents=True)
+        try:
+            with tarfile.open(source / f"{name}.tar.gz", "r:gz") as archive:
+                archive.extractall(root, filter="data")
+        except (OSError, tarfile.TarError) as error:
+            raise BackupError(f"{name}.tar.gz cannot be unpacked: {error}") from error
     with psycopg.connect(**_connect_kwargs(database, database_name)) as restored:
         counts = row_counts(restored)
     comparison = Comparison()

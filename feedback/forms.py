@@ -38,6 +38,9 @@ class RatingForm(forms.Form):
 
 
 class CaseStepForm(forms.Form):
+    # The state the form was shown in: a form sent twice, or from a page another member of
+    # staff has since acted on, must not do the next step with this text.
+    step = forms.ChoiceField(choices=Case.State.choices, widget=forms.HiddenInput)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
 

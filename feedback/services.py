@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -217,7 +218,8 @@ def case_handlers(case: Case, *, supervisors_only: bool = False):
 
     if case.center_id:
         posts = CenterStaff.objects.filter(center_id=case.center_id)
-        if supervisors_only:
+        # A centre without a supervisor: its staff are warned rather than nobody.
+        if supervisors_only and posts.filter(supervisor=True).exists():
             posts = posts.filter(supervisor=True)
         return User.objects.filter(pk__in=posts.values("user_id"), is_active=True)
     return User.objects.filter(
@@ -452,9 +454,10 @@ def case_answer(
 # --- Escalation (Celery beat) ------------------------------------------------------------
 
 
-def _escalation(case: Case, *, flag: str, verb: str, people, text, now) -> bool:
-    """Mark the case (once per ``flag``), audit it and tell ``people``. False if done before."""
-    locked = Case.objects.select_for_update(skip_locked=True).filter(pk=case.pk).first()
+def _escalation(case: Case, *, flag: str, still: Q, verb: str, people, text, now) -> bool:
+    """Mark the case (once per ``flag``), audit it and tell ``people``. False if done before,
+    or if the case no longer matches ``still`` once locked (a callback recorded meanwhile)."""
+    locked = Case.objects.select_for_update(skip_locked=True).filter(still, pk=case.pk).first()
     if locked is None or getattr(locked, flag) is not None:
         return False
     setattr(locked, flag, now)
@@ -500,6 +503,7 @@ def cases_escalate(*, now=None) -> dict[str, int]:
             if _escalation(
                 case,
                 flag="callback_warned_at",
+                still=Q(state=Case.State.OPEN),
                 verb="case.callback_due_soon",
                 people=case_handlers(case, supervisors_only=True),
                 text=due_text(case, case.callback_due, callback),
@@ -511,6 +515,7 @@ def cases_escalate(*, now=None) -> dict[str, int]:
             if _escalation(
                 case,
                 flag="callback_escalated_at",
+                still=Q(state=Case.State.OPEN, callback_due__lt=now),
                 verb="case.callback_overdue",
                 people=district_officers(case),
                 text=late_text(case, case.callback_due, callback),
@@ -522,7 +527,8 @@ def cases_escalate(*, now=None) -> dict[str, int]:
     unfinished = Case.objects.exclude(state=Case.State.CLOSED)
     soon = unfinished.filter(
         rectification_warned_at=None,
-        rectification_due__lte=now + datetime.timedelta(days=7),  # a superset; exact below
+        # A superset (even across the Spring Festival week); the exact test is below.
+        rectification_due__lte=now + datetime.timedelta(days=30),
     )
     for case in soon:
         days = working_days_left(case.rectification_due, now)
@@ -532,6 +538,7 @@ def cases_escalate(*, now=None) -> dict[str, int]:
             if _escalation(
                 case,
                 flag="rectification_warned_at",
+                still=~Q(state=Case.State.CLOSED),
                 verb="case.rectification_due_soon",
                 people=case_handlers(case, supervisors_only=True),
                 text=due_text(case, case.rectification_due, rectification),
@@ -543,6 +550,7 @@ def cases_escalate(*, now=None) -> dict[str, int]:
             if _escalation(
                 case,
                 flag="rectification_escalated_at",
+                still=~Q(state=Case.State.CLOSED) & Q(rectification_due__lt=now),
                 verb="case.rectification_overdue",
                 people=district_officers(case),
                 text=late_text(case, case.rectification_due, rectification),

@@ -110,7 +110,10 @@ def answer(request, case_id: int):
     worker = _worker(request)
     form = CaseAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Confirm or dispute the feedback."))
+        errors = [error for field in form.errors.values() for error in field]
+        messages.error(
+            request, errors[0] if "note" in form.errors else _("Confirm or dispute the feedback.")
+        )
         return redirect("feedback:mine")
     try:
         case = services.case_answer(
@@ -189,12 +192,20 @@ def case(request, case_id: int):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=case_id)
     handles = services.may_handle(request.user, case)
     step = STEPS.get(case.state)
-    form = CaseStepForm(request.POST if request.method == "POST" else None)
+    form = CaseStepForm(
+        request.POST if request.method == "POST" else None, initial={"step": case.state}
+    )
     if request.method == "POST":
-        if not handles or step is None:
+        if not handles:
             raise PermissionDenied
-        action, argument, _label, _help = step
         if form.is_valid():
+            shown_for = form.cleaned_data["step"]
+            if shown_for != case.state or shown_for not in STEPS:
+                messages.warning(
+                    request, _("This case has moved on since the page was opened: nothing saved.")
+                )
+                return redirect("feedback:case", case_id=case.pk)
+            action, argument, _label, _help = STEPS[shown_for]
             try:
                 action(actor=request.user, case_id=case.pk, **{argument: form.cleaned_data["text"]})
             except DomainPermissionDenied as error:

@@ -245,7 +245,7 @@ ANXUN_CAMPAIGN_TARGET = 1_000_000
 ANXUN_RATING_DAYS = 30  # how long after the service a rating is taken
 ANXUN_CASE_CALLBACK_WORKING_DAYS = 1
 ANXUN_CASE_RECTIFICATION_WORKING_DAYS = 15
-ANXUN_CASE_CALLBACK_WARNING_HOURS = 4  # the centre's supervisors are warned this long before
+ANXUN_CASE_CALLBACK_WARNING_HOURS = 12  # deadlines end at midnight: supervisors hear by noon
 ANXUN_CASE_RECTIFICATION_WARNING_DAYS = 2
 # Practical exams: how long a freed seat is offered to the waiting list, when reminders go out.
 ANXUN_WAITLIST_OFFER_HOURS = 12

@@ -197,6 +197,11 @@ def test_a_verified_certificate_is_cached_until_revoked_replaced_or_reviewed(
     assert VerificationLog.objects.filter(certificate=certificate).count() == 2
     services.certificate_revoke(actor=bureau, certificate_id=certificate.pk, reason="考试舞弊")
     assert ask(client, api_url(token, c, s)).json()["status"] == "revoked"
+    # A verifier that read the row before the revocation committed cannot cache it afterwards.
+    stale = Certificate.objects.get(pk=certificate.pk)
+    stale.state = Certificate.State.ACTIVE
+    assert not cache.add(services._verify_cache_key(token), stale)
+    assert ask(client, api_url(token, c, s)).json()["status"] == "revoked"
     with CaptureQueriesContext(connection) as unknown:
         ask(client, api_url("A" * 22, c, s))
     with CaptureQueriesContext(connection) as unknown_again:

@@ -239,10 +239,8 @@ def test_the_clock_runs_through_both_deadlines_and_every_escalation(world):
     nearly = case.callback_due - datetime.timedelta(hours=3)
     assert services.cases_escalate(now=nearly)["callback_warned"] == 1
     assert services.cases_escalate(now=nearly)["callback_warned"] == 0  # once
-    assert any("回访" in body for body in messages_to(supervisor))
-    assert not messages_to(world["desk"]) or all(
-        "即将" not in body for body in messages_to(world["desk"])
-    )
+    assert any("即将到期" in body for body in messages_to(supervisor))
+    assert all("即将到期" not in body for body in messages_to(world["desk"]))
     assert not messages_to(officer)
 
     late = case.callback_due + datetime.timedelta(minutes=1)
@@ -303,3 +301,34 @@ def test_workers_are_invited_to_rate_once_per_event(world):
     assert any(f"/feedback/rate/course/{world['record'].pk}/" in body for body in invitations)
     bad_rating(world)
     assert services.rating_invitations_send(now=later) == events - 1  # rated: not asked again
+
+
+def test_a_callback_recorded_while_escalating_is_not_reported_overdue(world, monkeypatch):
+    case = bad_rating(world).case
+    late = case.callback_due + datetime.timedelta(minutes=5)
+    original = services._escalation
+
+    def callback_first(*args, **kwargs):
+        services.case_callback_record(actor=world["desk"], case_id=case.pk, note=NOTE, now=late)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_escalation", callback_first)
+    done = services.cases_escalate(now=late)
+    assert done["callback_escalated"] == 0
+    assert not any("逾期" in body for body in messages_to(world["officer"]))
+
+
+def test_the_rectification_warning_comes_before_a_long_holiday(world):
+    from feedback.models import Holiday
+    from feedback.working_days import working_days_left
+
+    case = bad_rating(world).case
+    due = timezone.localtime(case.rectification_due).date()
+    # Eleven days off just before the due date: two working days left while still 13 days out.
+    for offset in range(1, 12):
+        day = due - datetime.timedelta(days=offset)
+        Holiday.objects.update_or_create(day=day, defaults={"name": "春节", "working": False})
+    case.refresh_from_db()
+    friday = case.rectification_due - datetime.timedelta(days=13)
+    assert working_days_left(case.rectification_due, friday) <= 2
+    assert services.cases_escalate(now=friday)["rectification_warned"] == 1

@@ -102,21 +102,26 @@ def test_officers_watch_but_only_the_centre_acts(client, world):
     url = reverse("feedback:case", args=[case.pk])
     client.force_login(world["officer"])
     assert "登记回访" not in client.get(url).content.decode()
-    assert client.post(url, {"text": NOTE}).status_code == 403
+    assert client.post(url, {"step": "open", "text": NOTE}).status_code == 403
     case.refresh_from_db()
     assert case.state == Case.State.OPEN
 
     client.force_login(world["desk"])
     page = client.get(url).content.decode()
     assert "登记回访" in page and world["worker"].real_name in page
-    assert client.post(url, {"text": "好"}).status_code == 200  # too short: explained
+    assert client.post(url, {"step": "open", "text": "好"}).status_code == 200  # too short
     case.refresh_from_db()
     assert case.state == Case.State.OPEN
-    for text in (NOTE, PLAN):
-        assert client.post(url, {"text": text}).status_code == 302
-    response = client.post(url, {"text": ""})
+    assert client.post(url, {"step": "open", "text": NOTE}).status_code == 302
+    # The same form sent again (a double click, an old tab) does not do the next step.
+    again = client.post(url, {"step": "open", "text": NOTE}, follow=True)
+    assert "nothing saved" in again.content.decode() or "未保存" in again.content.decode()
+    case.refresh_from_db()
+    assert case.state == Case.State.CALLED_BACK and case.rectification_plan == ""
+    assert client.post(url, {"step": "called_back", "text": PLAN}).status_code == 302
+    response = client.post(url, {"step": "rectifying", "text": ""})
     assert response.status_code == 200 and 'class="field-error"' in response.content.decode()
-    assert client.post(url, {"text": FEEDBACK}).status_code == 302
+    assert client.post(url, {"step": "rectifying", "text": FEEDBACK}).status_code == 302
     case.refresh_from_db()
     assert case.state == Case.State.CLOSED and case.feedback == FEEDBACK
     trail = client.get(url).content.decode()

@@ -91,3 +91,27 @@ def test_a_backup_never_overwrites_an_earlier_one(tmp_path):
     (tmp_path / "backup").mkdir()
     with pytest.raises(CommandError):
         call_command("backup_create", str(tmp_path / "backup"))
+
+
+def test_a_restore_refuses_directories_that_exist_before_touching_the_database(
+    tmp_path, restored_name
+):
+    backup = tmp_path / "backup"
+    call_command("backup_create", str(backup))
+    (tmp_path / "media").mkdir()
+    with pytest.raises(CommandError, match="exists already"):
+        call_command(
+            "backup_restore",
+            str(backup),
+            database=restored_name,
+            media_root=str(tmp_path / "media"),
+            private_media_root=str(tmp_path / "private"),
+        )
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname="postgres", host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"]
+    ) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [restored_name]
+        ).fetchone()
+    assert exists is None
