@@ -17,11 +17,12 @@ stays the authority on revocation and reviews.
 import json
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+
+from core.notifications import absolute_url
 
 from . import signing
 from .models import Certificate
@@ -34,7 +35,7 @@ MEDIA_TYPE = "application/jwt"
 
 
 def _site() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return absolute_url()
 
 
 def _start_of(day: date) -> datetime:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Action, may
 from core.errors import DomainError, PermissionDenied
-from core.notifications import message_send
+from core.notifications import absolute_url, message_send
 from exams.models import ExamResult
 
 from . import signing
@@ -113,7 +113,7 @@ def verification_path(certificate: Certificate) -> str:
 
 def verification_url(certificate: Certificate) -> str:
     """What the certificate's QR code encodes: the public page with the signed fields."""
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + verification_path(certificate)
+    return absolute_url(verification_path(certificate))
 
 
 def _render_later(certificate: Certificate) -> None:

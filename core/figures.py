@@ -37,3 +37,8 @@ def campaign_figures() -> dict[str, int]:
     """The stored figures (one query); zeros for figures not computed yet."""
     stored = dict(CampaignFigure.objects.values_list("key", "value"))
     return {key: stored.get(key, 0) for key in CAMPAIGN_FIGURES}
+
+
+def percent_of(part: int, whole: int | None) -> float | None:
+    """``part`` as a percentage of ``whole``, one decimal; None when there is no whole."""
+    return round(100 * part / whole, 1) if whole else None

@@ -7,10 +7,11 @@ or duplicated task never sends a second message.
 
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import OutboundMessage
 from .sms import get_sms_sender
@@ -18,6 +19,29 @@ from .sms import get_sms_sender
 logger = logging.getLogger("anxun.notifications")
 
 REDACTED = "[redacted]"
+
+
+def absolute_url(path: str = "") -> str:
+    """The public https address of ``path`` (for messages, QR codes, credentials)."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def user_notify(user, *, key: str, text, subject, email_key: str | None = None) -> None:
+    """An SMS to the user's phone, and the same by e-mail when they gave one, each once per
+    key. ``text`` is a callable composing the message and ``subject`` the e-mail's subject:
+    both are put in the site's language, not that of whoever's action sent them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        body, subject = str(text()), str(subject)
+    if user.phone:
+        message_send(channel="sms", recipient=user.phone, body=body, dedupe_key=key)
+    if user.email:
+        message_send(
+            channel="email",
+            recipient=user.email,
+            subject=subject,
+            body=body,
+            dedupe_key=email_key or f"{key}:email",
+        )
 
 
 @transaction.atomic

@@ -19,8 +19,9 @@ from accounts.permissions import (
     officer_district,
 )
 from certificates.models import Certificate
+from core.figures import percent_of
 
-from .aggregates import STEPS, week_start
+from .aggregates import MARK, STEPS, week_start
 from .models import (
     EventFigures,
     ExamWeekly,
@@ -82,10 +83,6 @@ def sums(queryset, names) -> dict[str, int]:
     return {name: totals[name] or 0 for name in names}
 
 
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 def headline(scope: Scope) -> dict:
     """The funnel against the target: the campaign's million, or the district's own."""
     facts = scope.facts(ProgressFact.Scope.DISTRICT)
@@ -94,8 +91,8 @@ def headline(scope: Scope) -> dict:
     return {
         **totals,
         "target": target or None,
-        "percent": _rate(totals["trained"], target),
-        "percents": {name: _rate(totals[name], target) for name in COUNTS},
+        "percent": percent_of(totals["trained"], target),
+        "percents": {name: percent_of(totals[name], target) for name in COUNTS},
     }
 
 
@@ -107,7 +104,7 @@ def district_rows(scope: Scope) -> list[dict]:
             "label": row["label"],
             **{name: row[name] for name in COUNTS},
             "target": row["target"],
-            "percent": _rate(row["trained"], row["target"]),
+            "percent": percent_of(row["trained"], row["target"]),
         }
         for row in rows.values("district__code", "label", "target", *COUNTS)
     ]
@@ -132,7 +129,7 @@ def breakdown_rows(scope: Scope, by: str) -> list[dict]:
             {
                 **row,
                 "label": str(label),
-                "percent": _rate(row["trained"], row["registered"]),
+                "percent": percent_of(row["trained"], row["registered"]),
             }
         )
     return rows
@@ -193,8 +190,8 @@ def subject_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
         {
             **row,
             "label": row["subject__name"],
-            "theory_rate": _rate(row["theory_passed"], row["theory_sat"]),
-            "practical_rate": _rate(
+            "theory_rate": percent_of(row["theory_passed"], row["theory_sat"]),
+            "practical_rate": percent_of(
                 row["practical_passed"], row["practical_passed"] + row["practical_failed"]
             ),
         }
@@ -215,9 +212,9 @@ def centre_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
         {
             **row,
             "label": row["center__name"],
-            "utilisation": _rate(row["booked"], row["seats"]),
-            "no_show_rate": _rate(row["no_show"], row["booked"]),
-            "practical_rate": _rate(
+            "utilisation": percent_of(row["booked"], row["seats"]),
+            "no_show_rate": percent_of(row["no_show"], row["booked"]),
+            "practical_rate": percent_of(
                 row["practical_passed"], row["practical_passed"] + row["practical_failed"]
             ),
         }
@@ -243,9 +240,7 @@ def event_rows(scope: Scope) -> QuerySet[EventFigures]:
 
 
 def refreshed_at() -> datetime.datetime | None:
-    return (
-        RefreshMark.objects.filter(name="aggregates").values_list("refreshed_at", flat=True).first()
-    )
+    return RefreshMark.objects.filter(name=MARK).values_list("refreshed_at", flat=True).first()
 
 
 def enterprise_dashboard_enterprise(*, viewer, enterprise_id: int | None) -> Enterprise:

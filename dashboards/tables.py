@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.templatetags.accounts_tags import masked_id
 from cms.models import EventPage
 from core.exports import ExportTable, local_time_text
+from core.figures import percent_of
 
 from .models import ProgressFact
 
@@ -150,7 +151,7 @@ class EventTable(ExportTable):
 
 
 class EnterpriseTable(ExportTable):
-    label = tables.Column(verbose_name=_("Enterprise"), linkify=False)
+    label = tables.Column(verbose_name=_("Enterprise"))
     district = tables.Column(verbose_name=_("District"), accessor="district__name")
     industry = tables.Column(verbose_name=_("Industry"), accessor="industry__name", default="—")
     registered = CountColumn(verbose_name=_("Registered workers"))
@@ -183,7 +184,7 @@ class EnterpriseTable(ExportTable):
 
 
 def _percent(fact: ProgressFact):
-    return round(100 * fact.trained / fact.target, 1) if fact.target else None
+    return percent_of(fact.trained, fact.target)
 
 
 class CertificatesExpiringTable(ExportTable):

@@ -21,6 +21,7 @@ from accounts.models import District
 from accounts.permissions import Action, ActionRequiredMixin, may, officer_district
 from core.events import audit_record
 from core.exports import AuditedExportMixin
+from core.figures import percent_of
 from core.files import private_file_response
 from feedback.selectors import satisfaction_rows
 from feedback.tables import SatisfactionTable
@@ -367,7 +368,7 @@ def enterprise_dashboard(request, enterprise_id: int | None = None):
             "enterprise": enterprise,
             "fact": fact,
             "target": target,
-            "percent": round(100 * fact.trained / target, 1) if fact and target else None,
+            "percent": percent_of(fact.trained, target) if fact else None,
             "not_started_count": (fact.registered - fact.enrolled) if fact else None,
             "funnel": funnel,
             "steps": steps,

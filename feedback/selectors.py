@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.permissions import officer_district, user_roles
 from certificates.models import Certificate
+from core.figures import percent_of
 from exams.models import Booking, CenterStaff
 from training.models import TrainingRecord
 
@@ -138,14 +139,10 @@ def satisfaction_rows(*, district=None, center_ids=None, courses: bool = True) -
                 rows[(owner, row[owner])].update({k: v for k, v in row.items() if k != owner})
     result = []
     for row in rows.values():
-        row["callback_rate"] = _rate(row["callback_on_time"], row["called_back"])
-        row["rectification_rate"] = _rate(row["rectified_on_time"], row["closed"])
+        row["callback_rate"] = percent_of(row["callback_on_time"], row["called_back"])
+        row["rectification_rate"] = percent_of(row["rectified_on_time"], row["closed"])
         result.append(row)
     return sorted(result, key=lambda row: (row["owner"] != "center", row["label"]))
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def overdue(cases: QuerySet[Case], now=None) -> QuerySet[Case]:

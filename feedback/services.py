@@ -8,14 +8,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, RoleAssignment, WorkerProfile
 from certificates.models import Certificate
 from core.errors import DomainError, PermissionDenied
 from core.events import audit_record
-from core.notifications import message_send
+from core.notifications import absolute_url, user_notify
 from exams.models import Booking, CenterStaff
 from training.models import TrainingRecord
 
@@ -55,24 +55,8 @@ def _now(now=None) -> datetime.datetime:
     return now or timezone.now()
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _tell(user, *, key: str, text) -> None:
-    """An SMS (and e-mail, if any) to ``user``, once per ``key``, in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
-        body = str(text())
-    if user.phone:
-        message_send(channel="sms", recipient=user.phone, body=body, dedupe_key=f"{key}:sms")
-    if user.email:
-        message_send(
-            channel="email",
-            recipient=user.email,
-            subject=str(_("Anxun service feedback")),
-            body=body,
-            dedupe_key=f"{key}:email",
-        )
+    user_notify(user, key=key, text=text, subject=_("Anxun service feedback"))
 
 
 # --- Which events a worker may rate ------------------------------------------------------
@@ -251,7 +235,7 @@ def may_handle(user, case: Case) -> bool:
 
 
 def case_url(case: Case) -> str:
-    return _absolute(reverse("feedback:case", args=[case.pk]))
+    return absolute_url(reverse("feedback:case", args=[case.pk]))
 
 
 def case_open(*, rating: Rating, now=None) -> Case:
@@ -409,7 +393,7 @@ def case_close(*, actor, case_id: int, feedback: str, now=None) -> Case:
                 "Anxun: your complaint has been dealt with. Read the feedback and confirm or "
                 "dispute it: %(url)s"
             )
-            % {"url": _absolute(reverse("feedback:mine"))}
+            % {"url": absolute_url(reverse("feedback:mine"))}
         ),
     )
     return case
@@ -601,7 +585,7 @@ def rating_invitations_send(*, now=None) -> int:
     for service, queryset, what in events:
         for event in queryset.iterator(chunk_size=500):
             worker = event.holder if service == Service.CERTIFICATE_DESK else event.worker
-            url = _absolute(rating_path(service, event.pk))
+            url = absolute_url(rating_path(service, event.pk))
             with transaction.atomic():
                 _tell(
                     worker.user,

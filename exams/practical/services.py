@@ -18,7 +18,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +28,7 @@ from accounts.validators import mask_id_number
 from core.errors import DomainError, PermissionDenied
 from core.events import audit_record
 from core.exports import local_time_text
-from core.notifications import message_send
+from core.notifications import absolute_url, user_notify
 
 from ..models import (
     Booking,
@@ -265,7 +265,7 @@ def session_cancel(*, actor, session_id: int, reason: str, now=None) -> Practica
                     "time": local_time_text(session.starts_at),
                     "center": session.center,
                     "reason": reason,
-                    "url": _absolute(reverse("practical:sessions")),
+                    "url": absolute_url(reverse("practical:sessions")),
                 }
             ),
         )
@@ -585,7 +585,7 @@ def waitlist_offer_free_seats(session: PracticalSession, *, now) -> list[Booking
                     "time": local_time_text(session.starts_at),
                     "center": session.center,
                     "until": local_time_text(booking.offer_expires_at),
-                    "url": _absolute(reverse("practical:bookings")),
+                    "url": absolute_url(reverse("practical:bookings")),
                 }
             ),
         )
@@ -614,33 +614,15 @@ def booking_offer_accept(*, booking_id: int, worker: WorkerProfile, now=None) ->
 # --- Beat: lapsed offers, no-shows, reminders ------------------------------------------------
 
 
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def _notify(booking: Booking, *, kind: str, text, subject_line=None) -> None:
-    """SMS to the worker's phone, and the same by e-mail when they gave one (each once).
-    ``text`` is a callable composing the message: it is called in the site's language, not
-    that of the staff member whose action sent it."""
-    user = booking.worker.user
-    with translation.override(settings.LANGUAGE_CODE):
-        body = str(text())
-        subject_line = str(subject_line or _("Your practical exam"))
-    if user.phone:
-        message_send(
-            channel="sms",
-            recipient=user.phone,
-            body=body,
-            dedupe_key=f"booking-{kind}:{booking.pk}:{booking.session_id}",
-        )
-    if user.email:
-        message_send(
-            channel="email",
-            recipient=user.email,
-            subject=subject_line,
-            body=body,
-            dedupe_key=f"booking-{kind}-email:{booking.pk}:{booking.session_id}",
-        )
+    """SMS to the worker's phone, and the same by e-mail when they gave one (each once)."""
+    user_notify(
+        booking.worker.user,
+        key=f"booking-{kind}:{booking.pk}:{booking.session_id}",
+        email_key=f"booking-{kind}-email:{booking.pk}:{booking.session_id}",
+        text=text,
+        subject=subject_line or _("Your practical exam"),
+    )
 
 
 @transaction.atomic
@@ -714,7 +696,7 @@ def _remind(booking_id: int, *, now) -> bool:
                     "time": local_time_text(session.starts_at),
                     "center": session.center,
                     "address": session.center.address,
-                    "url": _absolute(reverse("practical:ticket", args=[booking.pk])),
+                    "url": absolute_url(reverse("practical:ticket", args=[booking.pk])),
                 }
             ),
         )
@@ -759,7 +741,7 @@ def ticket_token(booking: Booking) -> str:
 def ticket_url(booking: Booking) -> str:
     """What the ticket's QR encodes: the check-in address with the token, so a staff phone's
     camera app opens the check-in page directly."""
-    return _absolute(reverse("centre:check_in_scan")) + "?t=" + ticket_token(booking)
+    return absolute_url(reverse("centre:check_in_scan")) + "?t=" + ticket_token(booking)
 
 
 def _token_from(scanned: str) -> str:
