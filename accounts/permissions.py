@@ -145,14 +145,25 @@ def workers_visible_to(user) -> QuerySet[WorkerProfile]:
 
 
 class ActionRequiredMixin(AccessMixin):
-    """Class-based views: anonymous users go to the login page, others without the action get 403."""
+    """The one policy mixin for class-based views.
 
-    required_action: Action
+    Anonymous users go to the login page; a signed-in user whom ``allows`` refuses gets 403.
+    ``allows`` is the single hook: by default it asks ``may(user, required_action)``; a view that
+    needs more (a post at the centre in the URL, a managed enterprise) overrides it, may set
+    what it resolves on ``self`` for the view to use, and may raise ``PermissionDenied`` with a
+    message of its own. Views that answer in JSON override ``handle_no_permission`` only.
+    """
+
+    required_action: Action | None = None
+
+    def allows(self, request, *args, **kwargs) -> bool:
+        """Whether the signed-in ``request.user`` may use this view (called before the handler)."""
+        return self.required_action is not None and may(request.user, self.required_action)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not may(request.user, self.required_action):
+        if not self.allows(request, *args, **kwargs):
             self.raise_exception = True
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
