@@ -29,8 +29,8 @@ from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from accounts.models import District, User, WorkerProfile  # noqa: E402
+from core.documents.qr_decode import qr_decode  # noqa: E402
 from exams.models import Booking, ExamCenter, PracticalSession, Subject  # noqa: E402
-from exams.practical.scanning import qr_decode  # noqa: E402
 from exams.practical.tickets import ticket_pdf, ticket_png  # noqa: E402
 
 

@@ -17,14 +17,13 @@ stays the authority on revocation and reviews.
 import json
 from datetime import date, datetime, time, timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from core.notifications import absolute_url
 
-from . import signing
+from . import links, signing
 from .models import Certificate
 
 CONTEXT = [
@@ -56,7 +55,7 @@ def credential_claims(certificate: Certificate, *, now: datetime | None = None) 
     now = now or timezone.now()
     site = _site()
     subject = certificate.subject
-    credential_id = site + reverse("certificates:verify", args=[certificate.token])
+    credential_id = links.credential_id(certificate)
     valid_from = _start_of(certificate.issued_on)
     # The certificate is good through its last day: the credential ends when that day does.
     valid_until = _start_of(certificate.valid_until + timedelta(days=1))

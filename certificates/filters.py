@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.filters import ALL, date_input
-from exams.models import Subject
 
-from .models import Certificate, Status
+from . import ports
+from .models import Certificate, Status, VerificationLog
+from .scopes import centers_visible_to
 
 MAX_DAYS = 3650
 
@@ -26,6 +27,10 @@ def status_q(status: str, today) -> Q:
     }[status]
 
 
+def _subjects(request):
+    return ports.exam_subjects()
+
+
 class DaysFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
@@ -36,7 +41,7 @@ class CertificateFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Number, name or ID number"), method="search")
     subject = django_filters.ModelChoiceFilter(
-        label=_("Subject"), queryset=Subject.objects.all(), empty_label=ALL
+        label=_("Subject"), queryset=_subjects, empty_label=ALL
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Status.choices, empty_label=ALL, method="by_status"
@@ -79,3 +84,38 @@ class CertificateFilter(django_filters.FilterSet):
             valid_until__gte=today,
             review_due__lte=today + timedelta(days=value),
         )
+
+
+def _filter_centers(request):
+    if request is None:
+        return ports.exam_centers().none()
+    return centers_visible_to(request.user)
+
+
+class ScanLogFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(label=_("Certificate number"), method="search")
+    scanned_from = django_filters.DateFilter(
+        label=_("Scanned from"),
+        field_name="scanned",
+        lookup_expr="date__gte",
+        widget=date_input(),
+    )
+    scanned_to = django_filters.DateFilter(
+        label=_("Scanned until"),
+        field_name="scanned",
+        lookup_expr="date__lte",
+        widget=date_input(),
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Outcome"), choices=VerificationLog.Outcome.choices, empty_label=ALL
+    )
+    center = django_filters.ModelChoiceFilter(
+        label=_("Exam centre"), queryset=_filter_centers, empty_label=ALL
+    )
+
+    class Meta:
+        model = VerificationLog
+        fields = ["number", "scanned_from", "scanned_to", "outcome", "center"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(certificate__number__startswith=value.strip().upper())

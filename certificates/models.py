@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile, private_storage
 from core.models import BaseModel
-from exams.models import ExamCenter, ExamResult, Subject
 
 
 class Status(models.TextChoices):
@@ -40,7 +39,7 @@ class Certificate(BaseModel):
     number = models.CharField(_("certificate number"), max_length=24, unique=True)
     token = models.CharField(_("verification token"), max_length=32, unique=True)
     result = models.ForeignKey(
-        ExamResult,
+        "exams.ExamResult",
         verbose_name=_("exam result"),
         on_delete=models.PROTECT,
         related_name="certificates",
@@ -60,10 +59,13 @@ class Certificate(BaseModel):
         related_name="certificates",
     )
     subject = models.ForeignKey(
-        Subject, verbose_name=_("subject"), on_delete=models.PROTECT, related_name="certificates"
+        "exams.Subject",
+        verbose_name=_("subject"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
     )
     center = models.ForeignKey(
-        ExamCenter,
+        "exams.ExamCenter",
         verbose_name=_("issued at"),
         on_delete=models.PROTECT,
         related_name="certificates",
@@ -200,7 +202,7 @@ class VerificationLog(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     center = models.ForeignKey(
-        ExamCenter, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "exams.ExamCenter", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     client = models.CharField(_("client"), max_length=64, blank=True)  # hash of the IP
     scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)  # offline scans

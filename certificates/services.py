@@ -1,9 +1,15 @@
-"""Writes for certificates: issuing on a pass (once), signing, revoking, replacing a lost
-certificate, recording a passed review, review reminders, and verifying (with its log).
+"""Writes for certificates: issuing on a pass (once), signing, printing at the desk, revoking,
+replacing a lost certificate, recording a passed review, review reminders, and verifying (with
+its log). Every change writes its history through ``certificates.events``.
 
 ``certificate_issue`` is what a passing practical result calls, inside the result's transaction
 (``settings.ANXUN_CERTIFICATE_ISSUER``); rendering is a Celery task enqueued on commit, so
-issuing never waits for drawing.
+issuing never waits for drawing. The result is typed by ``certificates.ports.PassingResult``:
+certificates import nothing from exams.
+
+Kept for callers until the merge: ``_event`` (certificates.rendering writes its RENDERED event
+through it) and ``verification_url``/``verification_path``/``compact_of`` (now in
+``certificates.links``) stay importable from here.
 """
 
 import hashlib
@@ -14,18 +20,32 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Action, may
 from core.errors import DomainError, PermissionDenied
-from core.notifications import absolute_url, message_send
-from exams.models import ExamResult
+from core.notifications import message_send
 
-from . import signing
+from . import events, ports, signing
+from .links import compact_of, verification_path, verification_url
 from .models import Certificate, CertificateEvent, Status, VerificationLog
+
+__all__ = [
+    "REVIEW_REMINDER_DAYS",
+    "add_years",
+    "certificate_issue",
+    "certificate_print",
+    "certificate_replace",
+    "certificate_review_record",
+    "certificate_revoke",
+    "certificate_verify",
+    "client_hash",
+    "compact_of",
+    "review_reminders_send",
+    "verification_path",
+    "verification_url",
+]
 
 REVIEW_REMINDER_DAYS = (90, 60, 30, 7)
 
@@ -82,38 +102,17 @@ def _forget(certificate: Certificate) -> None:
 
 
 def _event(certificate: Certificate, kind: str, actor=None, **data) -> CertificateEvent:
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    """Deprecated alias of ``events.certificate_event_record`` for certificates.rendering, which
+    still imports it; the lead removes it at the merge. New code calls the typed functions of
+    ``certificates.events``."""
     if kind in _CHANGES_WHAT_VERIFIERS_SEE:
         _forget(certificate)
-    return CertificateEvent.objects.create(
-        certificate=certificate, kind=kind, actor=actor if authenticated else None, data=data
-    )
-
-
-def compact_of(certificate: Certificate) -> str:
-    return signing.compact_fields(
-        kid=certificate.key_id,
-        number=certificate.number,
-        subject_code=certificate.subject.code,
-        issued=certificate.issued_on,
-        valid_until=certificate.valid_until,
-        review_due=certificate.review_due,
-    )
+    return events.certificate_event_record(certificate, kind=kind, actor=actor, data=data)
 
 
 def _sign(certificate: Certificate) -> None:
     certificate.key_id = signing.key_ring().signing_kid
     certificate.signature = signing.sign(certificate.token, compact_of(certificate))
-
-
-def verification_path(certificate: Certificate) -> str:
-    query = urlencode({"c": compact_of(certificate), "s": certificate.signature})
-    return reverse("certificates:verify", args=[certificate.token]) + "?" + query
-
-
-def verification_url(certificate: Certificate) -> str:
-    """What the certificate's QR code encodes: the public page with the signed fields."""
-    return absolute_url(verification_path(certificate))
 
 
 def _render_later(certificate: Certificate) -> None:
@@ -126,7 +125,7 @@ def _render_later(certificate: Certificate) -> None:
 
 
 @transaction.atomic
-def certificate_issue(*, result: ExamResult) -> Certificate:
+def certificate_issue(*, result: ports.PassingResult) -> Certificate:
     """Issue the certificate of a passing result, once: a retry returns the first one."""
     existing = Certificate.objects.filter(result=result, replaces__isnull=True).first()
     if existing is not None:
@@ -157,8 +156,26 @@ def certificate_issue(*, result: ExamResult) -> Certificate:
     except IntegrityError:
         # Issued by a concurrent retry of the same result a moment ago.
         return Certificate.objects.get(result=result, replaces__isnull=True)
-    _event(certificate, CertificateEvent.Kind.ISSUED, number=certificate.number)
+    events.certificate_issued(certificate)
     _render_later(certificate)
+    return certificate
+
+
+@transaction.atomic
+def certificate_print(*, actor, certificate_id: int, center_id: int) -> Certificate:
+    """Record that ``actor`` printed the certificate at the desk of the centre ``center_id``,
+    where it was issued. Refused (``PermissionDenied``) unless the actor works there, and
+    (``not_found``) for a certificate of another centre. Printing itself is the browser's."""
+    certificate = (
+        Certificate.objects.select_related("center")
+        .filter(pk=certificate_id, center_id=center_id)
+        .first()
+    )
+    if certificate is None:
+        raise DomainError(_("No such certificate."), code="not_found")
+    if center_id not in ports.staff_posts(actor):
+        raise PermissionDenied(_("You do not work at %(center)s.") % {"center": certificate.center})
+    events.certificate_printed(certificate, actor=actor, center_id=center_id)
     return certificate
 
 
@@ -198,7 +215,8 @@ def certificate_revoke(*, actor, certificate_id: int, reason: str) -> Certificat
     certificate.save(
         update_fields=["state", "revoked_reason", "revoked_at", "revoked_by", "updated_at"]
     )
-    _event(certificate, CertificateEvent.Kind.REVOKED, actor, reason=reason)
+    _forget(certificate)
+    events.certificate_revoked(certificate, actor=actor, reason=reason)
     return certificate
 
 
@@ -239,8 +257,9 @@ def certificate_replace(*, actor, certificate_id: int, reason: str) -> Certifica
     )
     _sign(new)
     new.save()
-    _event(old, CertificateEvent.Kind.REPLACED, actor, reason=reason, by=new.number)
-    _event(new, CertificateEvent.Kind.ISSUED, actor, number=new.number, replaces=old.number)
+    _forget(old)
+    events.certificate_replaced(old, actor=actor, reason=reason, by=new)
+    events.certificate_issued(new, actor=actor, replaces=old)
     _render_later(new)
     return new
 
@@ -282,11 +301,11 @@ def certificate_review_record(*, actor, certificate_id: int, passed_on: date) ->
             "updated_at",
         ]
     )
-    _event(
+    _forget(certificate)
+    events.certificate_review_recorded(
         certificate,
-        CertificateEvent.Kind.REVIEW_RECORDED,
-        actor,
-        passed_on=str(passed_on),
+        actor=actor,
+        passed_on=passed_on,
         before=before,
         after={
             "review_due": str(certificate.review_due),
@@ -402,5 +421,5 @@ def certificate_verify(
         scanned_at=scanned_at,
     )
     if certificate is not None and channel == VerificationLog.Channel.STAFF:
-        _event(certificate, CertificateEvent.Kind.VERIFIED, actor, outcome=outcome)
+        events.certificate_verified(certificate, actor=actor, outcome=outcome)
     return certificate, outcome

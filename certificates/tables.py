@@ -1,14 +1,19 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import mask_id_number
 from core.exports import ExportTable
 
-from .models import Certificate, Status
+from .models import Certificate, Status, VerificationLog
 
 
 def _day(value) -> str:
     return value.isoformat() if value else ""
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 class CertificateTable(ExportTable):
@@ -68,3 +73,42 @@ class CertificateTable(ExportTable):
 
     def value_valid_until(self, value):
         return _day(value)
+
+
+class ScanLogTable(ExportTable):
+    scanned = tables.DateTimeColumn(
+        verbose_name=_("Scanned at"), format="Y-m-d H:i:s", order_by=("scanned",)
+    )
+    at = tables.DateTimeColumn(verbose_name=_("Logged at"), format="Y-m-d H:i:s")
+    actor = tables.Column(verbose_name=_("Checked by"), default="—")
+    center = tables.Column(verbose_name=_("Exam centre"), default="—")
+    outcome = tables.Column(verbose_name=_("Outcome"))
+    number = tables.Column(
+        verbose_name=_("Certificate number"),
+        accessor="certificate__number",
+        default="—",
+    )
+
+    class Meta:
+        model = VerificationLog
+        fields = ["scanned", "at", "actor", "center", "outcome", "number"]
+        attrs = {"class": "data-table"}
+        empty_text = _("No scans match.")
+
+    def render_outcome(self, record):
+        return record.get_outcome_display()
+
+    def value_outcome(self, record):
+        return record.get_outcome_display()
+
+    def value_scanned(self, value):
+        return _local(value)
+
+    def value_at(self, value):
+        return _local(value)
+
+    def value_actor(self, value):
+        return str(value) if value else ""
+
+    def value_center(self, value):
+        return value.name if value else ""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_bureau
+from .views import bureau as views_bureau
 
 app_name = "certificate_bureau"
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import views_staff as views
+from .views import staff as views
+from .views.decode import QrDecodeView
 
 app_name = "certificate_staff"
 
@@ -10,7 +11,7 @@ urlpatterns = [
     path("", views.ScannerView.as_view(), name="scanner"),
     path("verify/", views.VerifyScansView.as_view(), name="verify"),
     path("lookup/", views.LookupView.as_view(), name="lookup"),
-    path("decode/", views.DecodeView.as_view(), name="decode"),
+    path("decode/", QrDecodeView.as_view(), name="decode"),
     path("photo/<str:key>/", views.PhotoView.as_view(), name="photo"),
     path("log/", views.ScanLogView.as_view(), name="log"),
 ]

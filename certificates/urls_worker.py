@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_worker
+from .views import worker as views_worker
 
 app_name = "my_certificates"
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("exams/practice/", include("exams.urls_practice")),
     path("exams/practical/", include("exams.practical.urls")),
     path("centre/", include("exams.practical.urls_centre")),
+    path("centre/", include("certificates.urls_desk")),
     path("exams/staff/", include("exams.urls_staff")),
     path("exams/", include("exams.urls")),
     path("enterprise/imports/", include("training.urls_imports")),

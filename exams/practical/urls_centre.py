@@ -1,7 +1,13 @@
 """Exam-centre staff pages, included at ``centre/``. ``check-in/`` is the address inside every
-admission ticket's QR code: it must not change."""
+admission ticket's QR code: it must not change. The certificate desk under the same prefix
+(``<code>/desk/``) is routed by ``certificates.urls_desk``; the check-in scanner's decoder is
+the one decode view of both scanners, here for staff of the centre."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import Action
+from certificates.views.decode import QrDecodeView
 
 from . import views_centre as views
 
@@ -11,7 +17,14 @@ urlpatterns = [
     path("", views.CenterHomeView.as_view(), name="home"),
     path("check-in/", views.TicketLinkView.as_view(), name="check_in_scan"),
     path("<slug:code>/check-in/", views.CheckInView.as_view(), name="check_in"),
-    path("<slug:code>/decode/", views.DecodeView.as_view(), name="decode"),
+    path(
+        "<slug:code>/decode/",
+        QrDecodeView.as_view(
+            required_action=Action.CHECK_IN_CANDIDATES,
+            refusal=gettext_lazy("Your role does not allow this."),
+        ),
+        name="decode",
+    ),
     path("<slug:code>/sessions/", views.SessionListView.as_view(), name="sessions"),
     path("<slug:code>/sessions/new/", views.SessionCreateView.as_view(), name="session_new"),
     path(
@@ -36,15 +49,4 @@ urlpatterns = [
         name="correct",
     ),
     path("<slug:code>/results/", views.ResultListView.as_view(), name="results"),
-    path("<slug:code>/desk/", views.DeskView.as_view(), name="desk"),
-    path(
-        "<slug:code>/desk/<int:certificate_id>/",
-        views.DeskCertificateView.as_view(),
-        name="desk_certificate",
-    ),
-    path(
-        "<slug:code>/desk/<int:certificate_id>/certificate.<slug:file_format>",
-        views.DeskCertificateFileView.as_view(),
-        name="desk_file",
-    ),
 ]

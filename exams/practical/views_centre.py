@@ -1,5 +1,8 @@
 """Exam-centre pages (included at ``centre/``): today's sessions, the check-in scanner, session
-rosters, scoring, supervisor corrections, sessions and results with exports.
+rosters, scoring, supervisor corrections, sessions and results with exports. The certificate
+desk under the same addresses (``centre/<code>/desk/``) is the certificates app's
+(``certificates.views.desk``), and so is the scanner's server-side decoder
+(``certificates.views.decode``, routed at ``centre/<code>/decode/`` by ``urls_centre``).
 
 Who may: every page needs the role's action (``CHECK_IN_CANDIDATES`` for desk staff and
 examiners, ``SCORE_PRACTICAL`` for scoring, ``MANAGE_SESSIONS`` to publish sessions and seat
@@ -12,7 +15,6 @@ from datetime import datetime, timedelta
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -44,17 +46,18 @@ class CenterMixin(ActionRequiredMixin):
     required_action = Action.CHECK_IN_CANDIDATES
     supervisor_only = False
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and may(request.user, self.required_action):
-            self.center = get_object_or_404(ExamCenter, code=kwargs["code"])
-            self.staff_post = services.center_posts(request.user).get(self.center.pk)
-            if self.staff_post is None:
-                raise DjangoPermissionDenied(
-                    _("You do not work at %(center)s.") % {"center": self.center}
-                )
-            if self.supervisor_only and not self.staff_post.supervisor:
-                raise DjangoPermissionDenied(_("Only the centre's supervisor may do this."))
-        return super().dispatch(request, *args, **kwargs)
+    def allows(self, request, *args, **kwargs) -> bool:
+        if not super().allows(request, *args, **kwargs):
+            return False
+        self.center = get_object_or_404(ExamCenter, code=kwargs["code"])
+        self.staff_post = services.center_posts(request.user).get(self.center.pk)
+        if self.staff_post is None:
+            raise DjangoPermissionDenied(
+                _("You do not work at %(center)s.") % {"center": self.center}
+            )
+        if self.supervisor_only and not self.staff_post.supervisor:
+            raise DjangoPermissionDenied(_("Only the centre's supervisor may do this."))
+        return True
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -162,25 +165,6 @@ class TicketLinkView(ActionRequiredMixin, View):
             center = next((c for c in centers if c.pk == ticket_center), center)
         url = reverse("centre:check_in", args=[center.code])
         return redirect(f"{url}?{urlencode({'t': token})}" if token else url)
-
-
-class DecodeView(CenterMixin, View):
-    """A camera frame from the scanner page, for browsers without a barcode detector: the QR
-    is decoded on the server (zxing-cpp)."""
-
-    def post(self, request, *args, **kwargs):
-        from . import scanning  # zxing-cpp: loaded by the one view that decodes
-
-        frame = request.FILES.get("frame")
-        if frame is None:
-            return JsonResponse({"error": _("No image was sent.")}, status=400)
-        try:
-            text = scanning.qr_decode(frame.read(scanning.MAX_BYTES + 1))
-        except DomainError as error:
-            return JsonResponse({"error": str(error.message)}, status=422)
-        if not text:
-            return JsonResponse({"error": _("No QR code found in the image.")}, status=422)
-        return JsonResponse({"text": text})
 
 
 class CandidatePhotoView(CenterMixin, View):
@@ -465,7 +449,7 @@ class ScoreView(ScoringMixin, TemplateView):
             )
             certificate = result.certificates.filter(replaces__isnull=True).first()
             if certificate is not None:
-                return redirect("centre:desk_certificate", self.center.code, certificate.pk)
+                return redirect("certificate_desk:certificate", self.center.code, certificate.pk)
         else:
             messages.warning(
                 request,
@@ -528,69 +512,6 @@ class CorrectView(ScoringMixin, TemplateView):
             )
         messages.success(request, _("The result is recorded."))
         return redirect("centre:correct", self.center.code, booking.pk)
-
-
-# --- The certificate desk (即考即领) -------------------------------------------------------
-
-
-def _desk_certificate(center: ExamCenter, certificate_id: int):
-    from certificates.models import Certificate
-
-    return get_object_or_404(
-        Certificate.objects.select_related("holder", "subject"),
-        pk=certificate_id,
-        center=center,
-    )
-
-
-class DeskView(CenterMixin, TemplateView):
-    """Today's certificates at this centre, newest first, each ready to print once drawn."""
-
-    template_name = "exams/practical/centre/desk.html"
-
-    def get_context_data(self, **kwargs):
-        from certificates.models import Certificate
-
-        certificates = (
-            Certificate.objects.filter(center=self.center, issued_on=timezone.localdate())
-            .select_related("holder", "subject")
-            .order_by("-created_at")[:200]
-        )
-        return super().get_context_data(certificates=certificates, **kwargs)
-
-
-class DeskCertificateView(CenterMixin, TemplateView):
-    """One certificate at the desk: shown as soon as it is drawn (the page refreshes until
-    then) and printed from here; each print is recorded."""
-
-    template_name = "exams/practical/centre/desk_certificate.html"
-
-    def get_context_data(self, **kwargs):
-        certificate = _desk_certificate(self.center, kwargs["certificate_id"])
-        return super().get_context_data(
-            certificate=certificate, ready=bool(certificate.png), **kwargs
-        )
-
-    def post(self, request, *args, **kwargs):
-        from certificates.models import CertificateEvent
-
-        certificate = _desk_certificate(self.center, kwargs["certificate_id"])
-        CertificateEvent.objects.create(
-            certificate=certificate,
-            kind=CertificateEvent.Kind.PRINTED,
-            actor=request.user,
-            data={"center": self.center.pk},
-        )
-        url = reverse("centre:desk_certificate", args=[self.center.code, certificate.pk])
-        return redirect(f"{url}?print=1")
-
-
-class DeskCertificateFileView(CenterMixin, View):
-    def get(self, request, *args, **kwargs):
-        certificate = _desk_certificate(self.center, kwargs["certificate_id"])
-        stored = {"png": certificate.png, "pdf": certificate.pdf}.get(kwargs["file_format"])
-        content_type = "image/png" if kwargs["file_format"] == "png" else "application/pdf"
-        return private_file_response(stored, content_type=content_type)
 
 
 # --- Results -------------------------------------------------------------------------------

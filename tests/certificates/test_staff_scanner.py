@@ -17,7 +17,7 @@ from accounts.models import Role
 from accounts.navigation import navigation_for
 from certificates import services
 from certificates.models import CertificateEvent, VerificationLog
-from certificates.views_staff import parse_scanned
+from certificates.views.staff import parse_scanned
 from cms.sharing import share_qr_png
 from core.models import AuditEvent
 from exams.models import CenterStaff
@@ -256,7 +256,7 @@ def test_malformed_scans_and_batches(client, world):
 
 
 def test_scans_are_rate_limited_per_user(client, world, monkeypatch):
-    monkeypatch.setattr("certificates.views_staff.LIMIT_SCANS", 2)
+    monkeypatch.setattr("certificates.views.staff.LIMIT_SCANS", 2)
     client.force_login(world["desk"])
     batch = {"scans": [scan_of(world["certificate"])] * 3}
     assert len(post_json(client, VERIFY, batch).json()["results"]) == 2  # the rest wait
@@ -285,7 +285,7 @@ def test_lookup_by_number_answers_the_record_and_logs_it(client, world):
 
 
 def test_lookups_by_number_are_rate_limited(client, world, monkeypatch):
-    monkeypatch.setattr("certificates.views_staff.LIMIT_LOOKUPS", 3)
+    monkeypatch.setattr("certificates.views.staff.LIMIT_LOOKUPS", 3)
     client.force_login(world["desk"])
     codes = [post_json(client, LOOKUP, {"number": f"AX{n:07d}"}).status_code for n in range(5)]
     assert codes == [200, 200, 200, 429, 429]

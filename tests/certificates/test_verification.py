@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.validators import mask_id_number, mask_name
-from certificates import services, signing, views
+from certificates import services, signing
 from certificates.models import Certificate, Status, VerificationLog
 from certificates.services import add_years
+from certificates.views import public as views
 from tests.certificates.builders import passed
 from tests.factories import RoleAssignmentFactory, UserFactory
 

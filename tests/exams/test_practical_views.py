@@ -325,7 +325,7 @@ def test_an_examiner_scores_a_pass_and_the_result_is_recorded(client, world):
     assert result.passed and result.practical_score == 100
     certificate = result.certificates.get()
     assert response["Location"] == reverse(
-        "centre:desk_certificate", args=[world["center"].code, certificate.pk]
+        "certificate_desk:certificate", args=[world["center"].code, certificate.pk]
     )
     again = client.post(url, form)
     assert again.status_code == 400 and PracticalScore.objects.count() == 1
@@ -490,31 +490,6 @@ def test_the_calendar_counts_sessions_and_seats_per_day_across_the_month_edge(wo
             assert shown[0]["sessions"] == 1 and shown[0]["seats"] == session.capacity
     cells = [c for w in month_calendar(sessions=sessions_open(), month=day) for c in w]
     assert next(c for c in cells if c["day"] == day)["sessions"] == 1
-
-
-def test_the_desk_shows_the_certificate_when_drawn_and_records_prints(client, world):
-    from certificates.models import CertificateEvent
-
-    booking = checked_in(world)
-    services.score_submit(
-        examiner=world["examiner"], booking_id=booking.pk, points=pb.full_marks(world["subject"])
-    )
-    certificate = ExamResult.objects.get(booking=booking).certificates.get()
-    code = world["center"].code
-    page = reverse("centre:desk_certificate", args=[code, certificate.pk])
-    png = reverse("centre:desk_file", args=[code, certificate.pk, "png"])
-    client.force_login(world["desk"])
-    assert certificate.number in client.get(reverse("centre:desk", args=[code])).content.decode()
-    html = client.get(page).content.decode()
-    assert 'data-testid="being-drawn"' in html and 'http-equiv="refresh"' in html
-    assert client.get(png).status_code == 404
-    response = client.post(page)
-    assert response.status_code == 302 and response["Location"].endswith("?print=1")
-    assert CertificateEvent.objects.filter(certificate=certificate, kind="printed").count() == 1
-    for outsider in (world["other_desk"], pb.candidate(world["subject"]).user):
-        client.force_login(outsider)
-        assert client.get(page).status_code == 403
-        assert client.get(png).status_code == 403
 
 
 @pytest.mark.parametrize("month", ["0001-01", "9999-12", "1-1", "2026-13", "x"])

@@ -1,6 +1,7 @@
-"""Reading admission tickets' QR codes on the server, for check-in staff whose browser cannot
-(no ``BarcodeDetector``: every Linux and many Android browsers): ``static/js/scanner.js`` posts
-camera frames here, and a photo of a ticket can be uploaded the same way.
+"""Reading QR codes on the server (admission tickets at check-in, certificates at the staff
+scanner), for browsers that cannot (no ``BarcodeDetector``: every Linux and many Android
+browsers): both scanners post camera frames to the one decode view
+(``certificates.views.decode``), which calls ``qr_decode``; a photo can be uploaded the same way.
 
 The answers: the code's text; ``None`` for a picture without a readable QR code (the usual
 answer for a camera frame: keep scanning); ``DomainError`` for input that is not a picture we

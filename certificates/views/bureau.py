@@ -10,7 +10,6 @@ get 403; a certificate outside the viewer's scope does not exist (404).
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -20,49 +19,27 @@ from django.views.generic import View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.permissions import Action, may, workers_visible_to
+from accounts.permissions import ActionRequiredMixin
 from accounts.validators import mask_id_number
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.exports import AuditedExportMixin
 
-from . import services
-from .filters import CertificateFilter
-from .models import Certificate, CertificateEvent, Status
-from .tables import CertificateTable
+from .. import links, services
+from ..filters import CertificateFilter
+from ..models import Certificate, CertificateEvent, Status
+from ..scopes import certificates_visible_to, may_act, may_view_register
+from ..tables import CertificateTable
 
 EVENTS_SHOWN = 100
 
 
-# --- Who may ---------------------------------------------------------------------------------
+# --- Who may (the rules are certificates.scopes') ---------------------------------------------
 
 
-def may_act(user) -> bool:
-    return may(user, Action.REVOKE_CERTIFICATES)
-
-
-def may_view_register(user) -> bool:
-    return user.is_authenticated and (may_act(user) or may(user, Action.VIEW_CAMPAIGN))
-
-
-def certificates_visible_to(user):
-    """The certificates a staff user may see (every register page reads through this)."""
-    certificates = Certificate.objects.all()
-    if may_act(user):
-        return certificates
-    if may(user, Action.VIEW_CAMPAIGN):
-        return certificates.filter(holder__in=workers_visible_to(user))
-    return certificates.none()
-
-
-class RegisterViewerMixin(AccessMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not may_view_register(request.user):
-            self.raise_exception = True
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
+class RegisterViewerMixin(ActionRequiredMixin):
+    def allows(self, request, *args, **kwargs) -> bool:
+        return may_view_register(request.user)
 
 
 # --- Forms -----------------------------------------------------------------------------------
@@ -140,7 +117,7 @@ def _detail(request, certificate: Certificate, *, status: int = 200, **forms_giv
             .first(),
             "events": events,
             "id_number_masked": mask_id_number(certificate.holder.id_number),
-            "verification_path": services.verification_path(certificate),
+            "verification_path": links.verification_path(certificate),
             "acting": acting,
             "revoke_form": forms_given.get("revoke_form") or RevokeForm(),
             "reissue_form": forms_given.get("reissue_form") or ReissueForm(),

@@ -9,12 +9,11 @@ import zlib
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
+import core.documents.qr_decode as scanning
+from core.documents.qr_decode import qr_decode
 from core.errors import DomainError
-from exams.practical import scanning
-from exams.practical.scanning import qr_decode
 from exams.practical.tickets import ticket_png
-
-from .test_practical_tickets import make_booking, url_of  # noqa: F401 (a fixture)
+from tests.exams.test_practical_tickets import make_booking, url_of  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 

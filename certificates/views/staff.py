@@ -27,34 +27,28 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-import django_filters
-import django_tables2 as tables
-from django.core import signing
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.filters import ALL, date_input
-from accounts.models import Role
-from accounts.permissions import Action, ActionRequiredMixin, may, officer_district, user_roles
-from core.errors import DomainError
-from core.exports import AuditedExportMixin, ExportTable
+from accounts.permissions import Action, ActionRequiredMixin
+from core.exports import AuditedExportMixin
 from core.files import private_file_response
 from core.ratelimit import over_limit
-from exams.models import ExamCenter
-from exams.practical.services import center_posts
 
-from .models import Certificate, Status, VerificationLog
-from .services import certificate_verify
+from .. import ports
+from ..filters import ScanLogFilter
+from ..links import holder_photo_key_read, holder_photo_path
+from ..models import Certificate, Status, VerificationLog
+from ..scopes import scan_center, scans_visible_to
+from ..services import certificate_verify
+from ..tables import ScanLogTable
 
 STAFF = VerificationLog.Channel.STAFF
 MAX_BATCH = 100  # scans per request; the page sends its offline queue in batches of 50
@@ -66,41 +60,9 @@ CLOCK_SKEW = timedelta(minutes=10)
 LIMIT_WINDOW = 600
 LIMIT_SCANS = 600
 LIMIT_LOOKUPS = 120
-PHOTO_SALT = "certificates.staff.photo"
-PHOTO_MAX_AGE = 3600
 
 _VERIFY_PATH = re.compile(r"/v/([A-Za-z0-9_-]{16,32})/?$")
 _NUMBER = re.compile(r"^[A-Z0-9-]{4,24}$")
-
-
-# --- Who and where ---------------------------------------------------------------------------
-
-
-def scan_center(user) -> ExamCenter | None:
-    """The centre a user's scans are logged at: theirs if they work at exactly one."""
-    posts = center_posts(user)
-    if len(posts) != 1:
-        return None
-    return ExamCenter.objects.filter(pk=next(iter(posts))).first()
-
-
-def centers_visible_to(user):
-    """The centres whose scan logs a user may read."""
-    if Role.BUREAU_OFFICER in user_roles(user):
-        return ExamCenter.objects.all()
-    if district := officer_district(user):
-        return ExamCenter.objects.filter(district=district)
-    return ExamCenter.objects.filter(pk__in=list(center_posts(user)))
-
-
-def scans_visible_to(user):
-    """Staff scans a user may read: their centres' (district's, all for the bureau) and their own."""
-    scans = VerificationLog.objects.filter(channel=STAFF)
-    if not may(user, Action.VERIFY_CERTIFICATES):
-        return scans.none()
-    if Role.BUREAU_OFFICER in user_roles(user):
-        return scans
-    return scans.filter(Q(actor=user) | Q(center__in=centers_visible_to(user)))
 
 
 # --- What a scan carries ---------------------------------------------------------------------
@@ -140,13 +102,6 @@ def _scanned_at(value):
     return moment
 
 
-def photo_url(certificate: Certificate, user) -> str | None:
-    if not certificate.holder.photo:
-        return None
-    key = signing.dumps([certificate.pk, user.pk], salt=PHOTO_SALT, compress=False)
-    return reverse("certificate_staff:photo", args=[key])
-
-
 def staff_record(certificate: Certificate, user) -> dict:
     """What staff see: every field, nothing masked, and the holder's photo."""
     holder = certificate.holder
@@ -165,7 +120,7 @@ def staff_record(certificate: Certificate, user) -> dict:
         "replaced_by": replaced_by.number if replaced_by else "",
         "holder_name": holder.real_name,
         "holder_id_number": holder.id_number,
-        "photo_url": photo_url(certificate, user),
+        "photo_url": holder_photo_path(certificate, user),
         "subject": certificate.subject.name,
         "subject_code": certificate.subject.code,
         "issued_on": certificate.issued_on.isoformat(),
@@ -260,17 +215,13 @@ class VerifierMixin(ActionRequiredMixin):
     required_action = Action.VERIFY_CERTIFICATES
 
 
-class JsonVerifierMixin:
+class JsonVerifierMixin(VerifierMixin):
     """JSON endpoints answer 401 and 403 in JSON (the page's script reads them)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
+    def handle_no_permission(self):
+        if not self.request.user.is_authenticated:
             return _json_error(401, "login_required", _("Sign in first."))
-        if not may(request.user, Action.VERIFY_CERTIFICATES):
-            return _json_error(
-                403, "forbidden", _("Your role does not allow verifying certificates.")
-            )
-        return super().dispatch(request, *args, **kwargs)
+        return _json_error(403, "forbidden", _("Your role does not allow verifying certificates."))
 
 
 class ScannerView(VerifierMixin, TemplateView):
@@ -305,7 +256,7 @@ class ScannerView(VerifierMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             center=scan_center(user),
-            posts=len(center_posts(user)),
+            posts=len(ports.staff_posts(user)),
             **kwargs,
         )
 
@@ -373,119 +324,17 @@ class LookupView(JsonVerifierMixin, View):
         return JsonResponse({"results": [answer]})
 
 
-class DecodeView(JsonVerifierMixin, View):
-    """A camera frame, decoded on the server (zxing-cpp) when the browser's decoder failed."""
-
-    def post(self, request, *args, **kwargs):
-        from exams.practical import scanning  # zxing-cpp: loaded by the view that decodes
-
-        frame = request.FILES.get("frame")
-        if frame is None:
-            return JsonResponse({"error": _("No image was sent.")}, status=400)
-        try:
-            text = scanning.qr_decode(frame.read(scanning.MAX_BYTES + 1))
-        except DomainError as error:
-            return JsonResponse({"error": str(error.message)}, status=422)
-        if not text:
-            return JsonResponse({"error": _("No QR code found in the image.")}, status=422)
-        return JsonResponse({"text": text})
-
-
 class PhotoView(VerifierMixin, View):
     """A certificate holder's photo, by a link made for this user within the hour."""
 
     def get(self, request, key: str):
-        try:
-            certificate_id, user_id = signing.loads(key, salt=PHOTO_SALT, max_age=PHOTO_MAX_AGE)
-        except (signing.BadSignature, ValueError, TypeError):
-            raise Http404 from None
-        if user_id != request.user.pk:
+        certificate_id = holder_photo_key_read(key, user=request.user)
+        if certificate_id is None:
             raise Http404
         certificate = Certificate.objects.select_related("holder").filter(pk=certificate_id).first()
         if certificate is None:
             raise Http404
         return private_file_response(certificate.holder.photo, content_type="image/jpeg")
-
-
-# --- The scan log ----------------------------------------------------------------------------
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
-
-
-def _filter_centers(request):
-    if request is None:
-        return ExamCenter.objects.none()
-    return centers_visible_to(request.user)
-
-
-class ScanLogFilter(django_filters.FilterSet):
-    number = django_filters.CharFilter(label=gettext_lazy("Certificate number"), method="search")
-    scanned_from = django_filters.DateFilter(
-        label=gettext_lazy("Scanned from"),
-        field_name="scanned",
-        lookup_expr="date__gte",
-        widget=date_input(),
-    )
-    scanned_to = django_filters.DateFilter(
-        label=gettext_lazy("Scanned until"),
-        field_name="scanned",
-        lookup_expr="date__lte",
-        widget=date_input(),
-    )
-    outcome = django_filters.ChoiceFilter(
-        label=gettext_lazy("Outcome"), choices=VerificationLog.Outcome.choices, empty_label=ALL
-    )
-    center = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Exam centre"), queryset=_filter_centers, empty_label=ALL
-    )
-
-    class Meta:
-        model = VerificationLog
-        fields = ["number", "scanned_from", "scanned_to", "outcome", "center"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(certificate__number__startswith=value.strip().upper())
-
-
-class ScanLogTable(ExportTable):
-    scanned = tables.DateTimeColumn(
-        verbose_name=gettext_lazy("Scanned at"), format="Y-m-d H:i:s", order_by=("scanned",)
-    )
-    at = tables.DateTimeColumn(verbose_name=gettext_lazy("Logged at"), format="Y-m-d H:i:s")
-    actor = tables.Column(verbose_name=gettext_lazy("Checked by"), default="—")
-    center = tables.Column(verbose_name=gettext_lazy("Exam centre"), default="—")
-    outcome = tables.Column(verbose_name=gettext_lazy("Outcome"))
-    number = tables.Column(
-        verbose_name=gettext_lazy("Certificate number"),
-        accessor="certificate__number",
-        default="—",
-    )
-
-    class Meta:
-        model = VerificationLog
-        fields = ["scanned", "at", "actor", "center", "outcome", "number"]
-        attrs = {"class": "data-table"}
-        empty_text = gettext_lazy("No scans match.")
-
-    def render_outcome(self, record):
-        return record.get_outcome_display()
-
-    def value_outcome(self, record):
-        return record.get_outcome_display()
-
-    def value_scanned(self, value):
-        return _local(value)
-
-    def value_at(self, value):
-        return _local(value)
-
-    def value_actor(self, value):
-        return str(value) if value else ""
-
-    def value_center(self, value):
-        return value.name if value else ""
 
 
 class ScanLogView(VerifierMixin, AuditedExportMixin, SingleTableMixin, FilterView):

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 from accounts.validators import mask_id_number, mask_name
 from core.ratelimit import over_limit
 
-from . import services, signing
-from .models import Certificate, Status, VerificationLog
+from .. import services, signing
+from ..models import Certificate, Status, VerificationLog
 
 # Per client (IP), per 10 minutes: all verifications, and answers "not found or not genuine".
 LIMIT_WINDOW = 600

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 
 from core.files import private_file_response
 
-from . import credentials, services
-from .models import Certificate, Status
+from .. import credentials, links
+from ..models import Certificate, Status
 
 FILE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 # The detail page reloads itself this often while the certificate is being drawn.
@@ -69,7 +69,7 @@ def certificate_detail(request, certificate_id: int):
             "ready": ready,
             "pdf_ready": in_force and bool(certificate.pdf),
             "refresh_seconds": REFRESH_SECONDS if in_force and not ready else None,
-            "share_url": services.verification_url(certificate) if in_force else None,
+            "share_url": links.verification_url(certificate) if in_force else None,
             "credential_offered": status in (Status.VALID, Status.REVIEW_DUE),
             "replacement": _replacement(certificate)
             if certificate.state == Certificate.State.REPLACED

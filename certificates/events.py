@@ -1,0 +1,137 @@
+"""The history of certificates: one function per event kind, called by a service inside its
+transaction (the Saleor style).
+
+Each writes the certificate's own append-only ``CertificateEvent`` row (what the register page
+and the desk show, and what rendering reads back) *and* the project's one audit trail
+(``core.models.AuditEvent``, verb ``certificate.<kind>``, target the certificate), so a
+reviewer reading the audit trail sees certificates next to bookings, results and roles.
+
+Nothing here decides anything or checks permissions: the service has done that.
+"""
+
+from datetime import date
+
+from core.events import audit_record
+
+from .models import Certificate, CertificateEvent
+
+Kind = CertificateEvent.Kind
+
+__all__ = [
+    "certificate_event_record",
+    "certificate_issued",
+    "certificate_printed",
+    "certificate_rendered",
+    "certificate_replaced",
+    "certificate_review_recorded",
+    "certificate_revoked",
+    "certificate_verified",
+]
+
+
+def _signed_in(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def certificate_event_record(
+    certificate: Certificate,
+    *,
+    kind: str,
+    actor=None,
+    data: dict | None = None,
+    before: dict | None = None,
+) -> CertificateEvent:
+    """Write one event of ``kind`` to both trails. ``data`` is the certificate event's data
+    (and the audit row's ``after``); ``before``, when given, is the audit row's ``before``.
+    The typed functions below are what services call; this is their common body."""
+    data = data or {}
+    actor = _signed_in(actor)
+    event = CertificateEvent.objects.create(
+        certificate=certificate, kind=kind, actor=actor, data=data
+    )
+    audit_record(
+        actor=actor,
+        verb=f"certificate.{kind}",
+        target=certificate,
+        before=before,
+        after=data,
+    )
+    return event
+
+
+def certificate_issued(
+    certificate: Certificate, *, actor=None, replaces: Certificate | None = None
+) -> CertificateEvent:
+    """Issued on a passing result (no actor: the result's transaction issues it), or re-issued
+    by ``actor`` in place of ``replaces``."""
+    data = {"number": certificate.number}
+    if replaces is not None:
+        data["replaces"] = replaces.number
+    return certificate_event_record(certificate, kind=Kind.ISSUED, actor=actor, data=data)
+
+
+def certificate_rendered(
+    certificate: Certificate,
+    *,
+    version: int,
+    digest: str,
+    png: str,
+    pdf: str,
+    png_bytes: int,
+    pdf_bytes: int,
+) -> CertificateEvent:
+    """Drawn (PNG and PDF) at template ``version`` for the content ``digest``."""
+    return certificate_event_record(
+        certificate,
+        kind=Kind.RENDERED,
+        data={
+            "version": version,
+            "digest": digest,
+            "png": png,
+            "pdf": pdf,
+            "png_bytes": png_bytes,
+            "pdf_bytes": pdf_bytes,
+        },
+    )
+
+
+def certificate_printed(certificate: Certificate, *, actor, center_id: int) -> CertificateEvent:
+    """Printed at the desk of the centre ``center_id`` by ``actor``."""
+    return certificate_event_record(
+        certificate, kind=Kind.PRINTED, actor=actor, data={"center": center_id}
+    )
+
+
+def certificate_verified(certificate: Certificate, *, actor, outcome: str) -> CertificateEvent:
+    """Checked by a staff scanner (``actor``), with the answer given."""
+    return certificate_event_record(
+        certificate, kind=Kind.VERIFIED, actor=actor, data={"outcome": outcome}
+    )
+
+
+def certificate_review_recorded(
+    certificate: Certificate, *, actor, passed_on: date, before: dict, after: dict
+) -> CertificateEvent:
+    """A passed review: the review and validity dates ``before`` and ``after`` it."""
+    return certificate_event_record(
+        certificate,
+        kind=Kind.REVIEW_RECORDED,
+        actor=actor,
+        data={"passed_on": str(passed_on), "before": before, "after": after},
+        before=before,
+    )
+
+
+def certificate_revoked(certificate: Certificate, *, actor, reason: str) -> CertificateEvent:
+    return certificate_event_record(
+        certificate, kind=Kind.REVOKED, actor=actor, data={"reason": reason}
+    )
+
+
+def certificate_replaced(
+    certificate: Certificate, *, actor, reason: str, by: Certificate
+) -> CertificateEvent:
+    """``certificate`` is replaced by the re-issued ``by``."""
+    return certificate_event_record(
+        certificate, kind=Kind.REPLACED, actor=actor, data={"reason": reason, "by": by.number}
+    )
