@@ -10,6 +10,7 @@ from accounts.permissions import Action
 from certificates.views.decode import QrDecodeView
 
 from . import views_centre as views
+from . import views_scoring
 
 app_name = "centre"
 
@@ -42,10 +43,14 @@ urlpatterns = [
         views.CandidatePhotoView.as_view(),
         name="photo",
     ),
-    path("<slug:code>/bookings/<int:booking_id>/score/", views.ScoreView.as_view(), name="score"),
+    path(
+        "<slug:code>/bookings/<int:booking_id>/score/",
+        views_scoring.ScoreView.as_view(),
+        name="score",
+    ),
     path(
         "<slug:code>/bookings/<int:booking_id>/scores/",
-        views.CorrectView.as_view(),
+        views_scoring.CorrectView.as_view(),
         name="correct",
     ),
     path("<slug:code>/results/", views.ResultListView.as_view(), name="results"),
