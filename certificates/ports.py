@@ -24,6 +24,8 @@ from typing import Protocol
 from django.core import checks
 from django.db.models import QuerySet
 
+from accounts.models import WorkerProfile
+
 __all__ = [
     "CenterRecord",
     "PassingResult",
@@ -59,7 +61,6 @@ class SubjectRecord(Protocol):
 
 class SessionRecord(Protocol):
     center_id: int
-    center: CenterRecord
 
 
 class BookingRecord(Protocol):
@@ -73,7 +74,7 @@ class PassingResult(Protocol):
     pk: int
     passed: bool
     decided_at: datetime
-    worker: object  # accounts.WorkerProfile
+    worker: WorkerProfile
     subject: SubjectRecord
     booking: BookingRecord
 

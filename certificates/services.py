@@ -127,7 +127,7 @@ def _render_later(certificate: Certificate) -> None:
 @transaction.atomic
 def certificate_issue(*, result: ports.PassingResult) -> Certificate:
     """Issue the certificate of a passing result, once: a retry returns the first one."""
-    existing = Certificate.objects.filter(result=result, replaces__isnull=True).first()
+    existing = Certificate.objects.filter(result_id=result.pk, replaces__isnull=True).first()
     if existing is not None:
         return existing
     if not result.passed:
@@ -140,10 +140,10 @@ def certificate_issue(*, result: ports.PassingResult) -> Certificate:
     certificate = Certificate(
         number=f"AX{issued_on:%Y}{booking.session.center_id:03d}{result.pk:07d}",
         token=secrets.token_urlsafe(16),
-        result=result,
+        result_id=result.pk,
         holder=result.worker,
-        subject=subject,
-        center=booking.session.center,
+        subject_id=subject.pk,
+        center_id=booking.session.center_id,
         issuer=settings.ANXUN_CERTIFICATE_ISSUER_NAME,
         issued_on=issued_on,
         valid_until=valid_until,
@@ -155,7 +155,7 @@ def certificate_issue(*, result: ports.PassingResult) -> Certificate:
             certificate.save()
     except IntegrityError:
         # Issued by a concurrent retry of the same result a moment ago.
-        return Certificate.objects.get(result=result, replaces__isnull=True)
+        return Certificate.objects.get(result_id=result.pk, replaces__isnull=True)
     events.certificate_issued(certificate)
     _render_later(certificate)
     return certificate

@@ -15,6 +15,7 @@ is stored.
 
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -29,7 +30,7 @@ class QrDecodeView(ActionRequiredMixin, View):
     """Decode the QR code in a posted camera frame (zxing-cpp)."""
 
     required_action = Action.VERIFY_CERTIFICATES
-    refusal = gettext_lazy("Your role does not allow verifying certificates.")
+    refusal: str | Promise = gettext_lazy("Your role does not allow verifying certificates.")
 
     def allows(self, request, *args, **kwargs) -> bool:
         if not super().allows(request, *args, **kwargs):
