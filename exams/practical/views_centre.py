@@ -148,10 +148,16 @@ class TicketLinkView(ActionRequiredMixin, View):
 
     required_action = Action.CHECK_IN_CANDIDATES
 
-    def get(self, request):
-        centers = list(selectors.centers_of(request.user))
-        if not centers:
+    def allows(self, request, *args, **kwargs) -> bool:
+        if not super().allows(request, *args, **kwargs):
+            return False
+        self.centers = list(selectors.centers_of(request.user))
+        if not self.centers:
             raise DjangoPermissionDenied(_("You do not work at an exam centre."))
+        return True
+
+    def get(self, request):
+        centers = self.centers
         token = request.GET.get("t", "")
         center = centers[0]
         booking_id = int_param(token.split(":", 1)[0]) if ":" in token else None
