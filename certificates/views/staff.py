@@ -12,12 +12,14 @@ work at exactly one), when, and — for scans made offline and sent later — wh
   offline queue); each gets its answer. A batch sent twice (the answer to the first was lost)
   is logged once: a scan already logged for this user with the same time is answered again.
 - ``lookup``: JSON, by certificate number.
-- ``decode``: a camera frame decoded on the server, for browsers whose decoder failed.
+- ``decode``: a camera frame decoded on the server, for browsers whose decoder failed (the one
+  decode view of both scanners, ``certificates.views.decode``).
 - ``photo``: the holder's photo, by a signed link valid for an hour to the user it was made for.
 - ``log``: the scan log, filtered and exported (CSV/XLSX, audited); centre staff see their
   centres' scans, district officers their district's centres', the bureau all (and everyone
   their own).
 
+Who sees which scans, and at which centre a scan is logged, is ``certificates.scopes``'.
 Anonymous users get the login page (JSON endpoints: 401), others without the action 403.
 Checks are rate-limited per user, typed numbers more tightly (numbers are guessable).
 """
