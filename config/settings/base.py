@@ -20,7 +20,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 INSTALLED_APPS = [
-    # Our apps first so their templates and translations win over third-party ones.
+    # Our apps first so their templates and translations win over third-party ones; the top
+    # floor (seeding: it imports every app, none imports it) first, the ground floor (core) next.
+    "seeding",
     "core",
     "accounts",
     "cms",

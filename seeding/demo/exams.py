@@ -17,15 +17,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.demo import DEMO_PASSWORD
 from accounts.models import District, Role, User, WorkerProfile
 from accounts.services import role_grant
 from core.errors import DomainError
 from core.events import audit_record
-from training.models import CoursePage, LessonProgress, TrainingRecord
-from training.services import enrollment_create
-
-from .models import (
+from exams.models import (
     AttemptAnswer,
     BlueprintRule,
     Booking,
@@ -38,7 +34,7 @@ from .models import (
     Subject,
     TheoryAttempt,
 )
-from .practical.services import (
+from exams.practical.services import (
     SEAT_HOLDING,
     booking_create,
     checkin_confirm,
@@ -46,7 +42,10 @@ from .practical.services import (
     session_create,
     theory_pass_for,
 )
-from .services import attempt_start, attempt_submit
+from exams.services import attempt_start, attempt_submit
+from seeding.demo.accounts import DEMO_PASSWORD
+from training.models import CoursePage, LessonProgress, TrainingRecord
+from training.services import enrollment_create
 
 TRUE_FALSE = ["正确", "错误"]
 

@@ -8,9 +8,14 @@ from django.utils import timezone
 
 from accounts.models import District, Enterprise, User
 from cms.models import HomePage
-
-from . import services
-from .models import CampaignTarget, CourseIndexPage, CoursePage, LessonCheckpoint, LessonPage
+from training import services
+from training.models import (
+    CampaignTarget,
+    CourseIndexPage,
+    CoursePage,
+    LessonCheckpoint,
+    LessonPage,
+)
 
 P = "<p>{}</p>"
 
