@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.ui",
+                "config.context_processors.ui",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
         },
