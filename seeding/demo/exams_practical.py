@@ -1,10 +1,13 @@
 """Demo practical exams (``practical_seed``, run by the exam demo once its bank is in): a
 100-point rubric per subject, five exam centres (考点) across Hangzhou with their staff, sessions
 on a weekly timetable over the next three weeks (created through ``session_create``) plus one
-today at the main centre, and candidates with bookings — see ``practical_seed``."""
+today at the main centre, and candidates with bookings — see ``practical_seed``. Rubrics,
+centres and timetable are read from ``seeding/data/practical.json``."""
 
+import json
 import random
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,65 +42,12 @@ from training.services import enrollment_create
 
 # --- Practical exams ------------------------------------------------------------------------
 #
-# Rubrics follow the four parts of the special-operations practical exam (安全用具使用, 安全操作
-# 技术, 作业现场安全隐患排除, 作业现场应急处置): (part, item, points, critical).
+# The rubrics, centres and weekly timetable are data: seeding/data/practical.json. Rubrics
+# follow the four parts of the special-operations practical exam (安全用具使用, 安全操作技术,
+# 作业现场安全隐患排除, 作业现场应急处置).
 
-TOOLS, OPERATION, HAZARDS, EMERGENCY = (
-    RubricItem.Part.SAFETY_TOOLS,
-    RubricItem.Part.SAFE_OPERATION,
-    RubricItem.Part.HAZARDS,
-    RubricItem.Part.EMERGENCY,
-)
-
-RUBRICS = {
-    "low-voltage-electrician": [
-        (TOOLS, "电工仪表安全使用（万用表、钳形电流表、兆欧表）", 10, False),
-        (TOOLS, "电工安全用具的检查与使用（绝缘手套、绝缘鞋、低压验电器）", 5, False),
-        (TOOLS, "电工安全标示的辨识与悬挂", 5, False),
-        (OPERATION, "停电、验电、装设接地线，悬挂“禁止合闸，有人工作！”标示牌", 10, True),
-        (OPERATION, "三相异步电动机正反转控制线路接线与通电试车", 20, False),
-        (OPERATION, "单相电能表带照明灯线路的安装与检查", 10, False),
-        (HAZARDS, "判断作业现场存在的触电、电气火灾等安全风险", 10, False),
-        (HAZARDS, "排除作业现场安全隐患（剩余电流动作保护器、保护接地、导线绝缘）", 10, False),
-        (EMERGENCY, "使触电者迅速脱离低压电源", 5, False),
-        (EMERGENCY, "触电急救：单人徒手心肺复苏操作（模拟人）", 10, True),
-        (EMERGENCY, "电气火灾灭火器的选择和使用", 5, False),
-    ],
-    "welding-cutting": [
-        (TOOLS, "焊机、焊钳及焊接电缆的绝缘与接地检查", 10, False),
-        (TOOLS, "焊接防护用品的正确穿戴（焊接面罩、焊工手套、阻燃工作服、绝缘鞋）", 5, False),
-        (TOOLS, "氧气瓶、乙炔瓶、减压器与回火防止器的检查", 5, False),
-        (OPERATION, "动火作业前清除10米内可燃物并落实现场监护", 10, True),
-        (OPERATION, "焊条电弧焊平板对接焊（单面焊双面成形）", 20, False),
-        (OPERATION, "气割操作：点火、调节火焰、切割与熄火顺序", 10, False),
-        (HAZARDS, "识别焊接作业现场的火灾爆炸隐患", 10, False),
-        (HAZARDS, "识别焊接烟尘、弧光辐射、触电等职业危害并采取防护措施", 10, False),
-        (EMERGENCY, "焊接作业引发初起火灾的扑救（灭火器的选择和使用）", 10, False),
-        (EMERGENCY, "焊接烫伤、触电事故的现场急救", 10, False),
-    ],
-    "work-at-height": [
-        (TOOLS, "全身式安全带的检查与穿戴", 10, True),
-        (TOOLS, "安全帽、防滑鞋等个人防护用品的检查与佩戴", 5, False),
-        (TOOLS, "脚手架扣件、爬梯等登高工具的检查", 10, False),
-        (OPERATION, "扣件式钢管脚手架的搭设（立杆、水平杆、剪刀撑、脚手板）", 20, False),
-        (OPERATION, "攀登与移位全过程安全带“高挂低用”、不失保护", 10, True),
-        (OPERATION, "作业区域警戒与防高处坠物措施", 5, False),
-        (HAZARDS, "识别临边、洞口、不稳固作业平台等坠落隐患", 10, False),
-        (HAZARDS, "识别大风、雷雨天气及附近带电体等作业环境风险", 10, False),
-        (EMERGENCY, "高处坠落伤员的现场处置（止血、固定、搬运）", 10, False),
-        (EMERGENCY, "悬吊受困人员的救援与悬吊创伤的预防", 10, False),
-    ],
-    "hazchem-principal": [
-        (TOOLS, "正压式空气呼吸器的检查与佩戴", 10, True),
-        (TOOLS, "可燃气体、有毒气体检测仪的使用与读数判断", 10, False),
-        (OPERATION, "受限空间、动火等特殊作业票的审批（先通风、再检测、后作业）", 15, True),
-        (OPERATION, "危险化学品储存、装卸环节的安全检查", 15, False),
-        (HAZARDS, "重大危险源辨识与现场隐患排查，提出整改措施", 15, False),
-        (HAZARDS, "典型事故案例分析：原因、责任与防范措施", 15, False),
-        (EMERGENCY, "危险化学品泄漏事故的应急处置程序", 10, False),
-        (EMERGENCY, "生产安全事故应急预案的启动与现场指挥", 10, False),
-    ],
-}
+PRACTICAL_FILE = Path(__file__).resolve().parent.parent / "data" / "practical.json"
+_PRACTICAL = json.loads(PRACTICAL_FILE.read_text(encoding="utf-8"))
 
 LV, WELDING_CODE, HEIGHT_CODE, PRINCIPAL_CODE = (
     "low-voltage-electrician",
@@ -105,77 +55,30 @@ LV, WELDING_CODE, HEIGHT_CODE, PRINCIPAL_CODE = (
     "work-at-height",
     "hazchem-principal",
 )
-
-MAIN_CENTRE = "xihu"
-CENTRES = [
-    {
-        "code": "xihu",
-        "name": "杭州市应急管理培训考试中心（西湖考点）",
-        "district": "330106",
-        "address": "杭州市西湖区文一西路 522 号安全生产实训楼一楼",
-        "phone": "0571-87961200",
-        "stations": 8,
-        "subjects": [LV, WELDING_CODE, HEIGHT_CODE, PRINCIPAL_CODE],
-    },
-    {
-        "code": "xiaoshan",
-        "name": "杭州市应急管理培训考试中心（萧山考点）",
-        "district": "330109",
-        "address": "杭州市萧山区经济技术开发区鸿达路 168 号",
-        "phone": "0571-82706300",
-        "stations": 6,
-        "subjects": [LV, WELDING_CODE, HEIGHT_CODE],
-    },
-    {
-        "code": "qiantang",
-        "name": "杭州市应急管理培训考试中心（钱塘考点）",
-        "district": "330114",
-        "address": "杭州市钱塘区临江街道经五路 1566 号临江化工园区实训基地",
-        "phone": "0571-86931500",
-        "stations": 4,
-        "subjects": [PRINCIPAL_CODE, LV],
-    },
-    {
-        "code": "yuhang",
-        "name": "杭州市应急管理培训考试中心（余杭考点）",
-        "district": "330110",
-        "address": "杭州市余杭区仓前街道良睦路 1399 号梦想小镇实训中心",
-        "phone": "0571-88735600",
-        "stations": 6,
-        "subjects": [WELDING_CODE, HEIGHT_CODE],
-    },
-    {
-        "code": "fuyang",
-        "name": "杭州市应急管理培训考试中心（富阳考点）",
-        "district": "330111",
-        "address": "杭州市富阳区银湖街道金秋大道 18 号",
-        "phone": "0571-63318800",
-        "stations": 4,
-        "subjects": [LV, WELDING_CODE],
-    },
-]
-
 MORNING, AFTERNOON = (time(9), time(12)), (time(14), time(17))
+SLOTS = {"morning": MORNING, "afternoon": AFTERNOON}
 
+# subject code → [(part, item, points, critical)]
+RUBRICS = {
+    code: [
+        (RubricItem.Part(item["part"]), item["title"], item["max_points"], item["critical"])
+        for item in items
+    ]
+    for code, items in _PRACTICAL["rubrics"].items()
+}
+MAIN_CENTRE = "xihu"
+CENTRES = _PRACTICAL["centres"]
 # The weekly timetable: (centre, subject, weekday (Monday 0), slot, seats, seats held back).
 TIMETABLE = [
-    ("xihu", LV, 0, MORNING, 20, 2),
-    ("xihu", LV, 2, MORNING, 20, 2),
-    ("xihu", LV, 4, AFTERNOON, 20, 2),
-    ("xihu", LV, 5, MORNING, 24, 0),  # Saturdays, for shift workers
-    ("xihu", WELDING_CODE, 1, MORNING, 16, 0),
-    ("xihu", WELDING_CODE, 3, AFTERNOON, 16, 0),
-    ("xihu", HEIGHT_CODE, 2, AFTERNOON, 12, 2),
-    ("xihu", PRINCIPAL_CODE, 3, MORNING, 30, 0),
-    ("xiaoshan", LV, 1, MORNING, 24, 2),
-    ("xiaoshan", WELDING_CODE, 2, MORNING, 20, 0),
-    ("xiaoshan", HEIGHT_CODE, 4, AFTERNOON, 12, 0),
-    ("qiantang", PRINCIPAL_CODE, 0, AFTERNOON, 30, 0),
-    ("qiantang", LV, 3, MORNING, 16, 0),
-    ("yuhang", WELDING_CODE, 0, MORNING, 18, 0),
-    ("yuhang", HEIGHT_CODE, 3, AFTERNOON, 10, 2),
-    ("fuyang", LV, 2, AFTERNOON, 12, 0),
-    ("fuyang", WELDING_CODE, 4, MORNING, 10, 2),
+    (
+        row["centre"],
+        row["subject"],
+        row["weekday"],
+        SLOTS[row["slot"]],
+        row["seats"],
+        row["held_back"],
+    )
+    for row in _PRACTICAL["timetable"]
 ]
 TIMETABLE_DAYS = 21
 
