@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from core.context_processors import LARGE_TEXT_COOKIE, large_text_enabled
+from accounts.text_size import LARGE_TEXT_COOKIE, large_text_enabled
 from core.errors import DomainError
 from core.exports import AuditedExportMixin
 from core.files import private_file_response

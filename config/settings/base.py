@@ -20,7 +20,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 INSTALLED_APPS = [
-    # Our apps first so their templates and translations win over third-party ones.
+    # Our apps first so their templates and translations win over third-party ones; the top
+    # floor (seeding: it imports every app, none imports it) first, the ground floor (core) next.
+    "seeding",
     "core",
     "accounts",
     "cms",
@@ -91,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "core.context_processors.ui",
+                "config.context_processors.ui",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
         },

@@ -14,11 +14,11 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role
-from accounts.navigation import navigation_for
 from certificates import services
 from certificates.models import CertificateEvent, VerificationLog
 from certificates.views.staff import parse_scanned
 from cms.sharing import share_qr_png
+from config.navigation import navigation_for
 from core.models import AuditEvent
 from exams.models import CenterStaff
 from tests.certificates.builders import passed

@@ -1,4 +1,4 @@
-"""The practical-exam demo (exams/demo.py, ``practical_seed``): rubrics of 100 points with a
+"""The practical-exam demo (seeding/demo/exams_practical.py, ``practical_seed``): rubrics of 100 points with a
 critical item, centres with staff, sessions relative to today, candidates whose bookings hold
 exactly the seats counted, a session today the check-in demo works with, and seeding twice
 changes nothing."""
@@ -12,7 +12,6 @@ from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
-from exams.demo import MAIN_CENTRE, _today_slot
 from exams.models import (
     Booking,
     CenterStaff,
@@ -26,6 +25,7 @@ from exams.models import (
 )
 from exams.practical import services
 from exams.practical.services import SEAT_HOLDING
+from seeding.demo.exams_practical import MAIN_CENTRE, _today_slot
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .permissions import Action, managed_enterprise, may
+from accounts.permissions import Action, managed_enterprise, may
 
 
 @dataclass(frozen=True)

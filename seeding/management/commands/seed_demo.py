@@ -1,30 +1,21 @@
 import unicodedata
-from importlib import import_module
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.figures import campaign_figures_refresh
+from seeding.demo import demo_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Seed the Chinese demo (idempotent): each app's demo.seed() runs in INSTALLED_APPS order, "
-        "which is dependency order; the logins they return are printed at the end."
+        "Seed the Chinese demo (idempotent): each app's demo (seeding/demo/<app>.py) runs in "
+        "dependency order; the logins they return are printed at the end."
     )
 
     def handle(self, *args, **options):
-        logins = []
         with transaction.atomic():
-            for app_config in apps.get_app_configs():
-                try:
-                    demo = import_module(f"{app_config.name}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{app_config.name}.demo":
-                        raise
-                    continue
-                logins.extend(demo.seed(stdout=self.stdout) or [])
+            logins = demo_seed(stdout=self.stdout)
             campaign_figures_refresh()
         if logins:
             self.stdout.write("\nDemo logins (演示账号) — http://127.0.0.1:8000/accounts/login/")

@@ -8,10 +8,9 @@ from django.utils import timezone
 from accounts.models import User
 from certificates.models import Certificate
 from exams.models import Booking
+from feedback import services
+from feedback.models import Holiday, Rating, Service
 from training.models import TrainingRecord
-
-from . import services
-from .models import Holiday, Rating, Service
 
 # The State Council's 2026 holiday arrangement: days off on weekdays, and weekend days worked.
 HOLIDAYS_2026 = [

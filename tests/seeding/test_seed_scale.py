@@ -10,8 +10,8 @@ from stdnum.cn import ric, uscc
 
 from accounts.models import User
 from certificates import signing
-from core.scale import people, signs_with_development_key
-from core.scale.bulk import BulkTable
+from seeding.scale import people, signs_with_development_key
+from seeding.scale.bulk import BulkTable
 
 
 def test_seed_scale_refuses_a_database_other_than_postgresql():

@@ -1,8 +1,8 @@
 """The demo's aggregates and last week's reports: made once the other apps have seeded
 (dashboards is the last app)."""
 
-from .aggregates import aggregates_refresh
-from .reports import report_districts, report_week, weekly_report_make
+from dashboards.aggregates import aggregates_refresh
+from dashboards.reports import report_districts, report_week, weekly_report_make
 
 
 def seed(*, stdout) -> list:

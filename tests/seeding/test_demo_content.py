@@ -1,4 +1,4 @@
-"""The outreach site's demo content (cms/demo.py): enough of everything, all live, all rendering,
+"""The outreach site's demo content (seeding/demo/cms.py): enough of everything, all live, all rendering,
 and seeding twice changes nothing."""
 
 import pytest

@@ -16,7 +16,7 @@ def test_healthz_answers_503_when_the_cache_fails(client, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("core.health.cache.set", broken)
+    monkeypatch.setattr("config.health.cache.set", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["cache"] == {"ok": False, "error": "ConnectionError"}

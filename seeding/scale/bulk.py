@@ -43,7 +43,7 @@ class BulkTable:
         if unfilled:
             raise ValueError(
                 f"seed_scale gives no value for {self.table}.{', '.join(unfilled)}, which the "
-                "database requires: add them to core/scale."
+                "database requires: add them to seeding/scale."
             )
 
     def reserve_ids(self, count: int) -> int:

@@ -14,9 +14,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
 
-from . import services
-from .models import District, Enterprise, Industry, Role, User, WorkerProfile
-from .reference_data import reference_data_load
+from accounts import services
+from accounts.models import District, Enterprise, Industry, Role, User, WorkerProfile
+from accounts.reference_data import reference_data_load
 
 DEMO_PASSWORD = "Anxun@2026"
 

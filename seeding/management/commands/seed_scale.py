@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.scale import ScaleSeedError, seed
+from seeding.scale import ScaleSeedError, seed
 
 
 class Command(BaseCommand):

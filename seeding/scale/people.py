@@ -239,7 +239,7 @@ def _enterprise_name(rng, district_name: str, industry_code: str, headcount: int
 
 @functools.cache
 def _surname_weights() -> tuple[str, tuple[float, ...]]:
-    from accounts.demo import SURNAMES
+    from seeding.demo.accounts import SURNAMES
 
     weights, total = [], 0.0
     for rank in range(len(SURNAMES)):
