@@ -20,6 +20,7 @@ from . import services
 from .filters import RosterProgressFilter
 from .models import CoursePage, LessonPage
 from .pdf import training_record_pdf
+from .scopes import enrollable_workers
 from .selectors import my_learning
 from .tables import RosterProgressTable
 
@@ -146,7 +147,7 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
         course_id = int_param(request.POST.get("course"))
         course = CoursePage.objects.live().filter(pk=course_id).first() if course_id else None
         ids = [pk for pk in map(int_param, request.POST.getlist("workers")) if pk]
-        workers = WorkerProfile.objects.filter(employer=enterprise, pk__in=ids)
+        workers = enrollable_workers(enterprise=enterprise, ids=ids)
         if course is None or not ids:
             messages.error(request, _("Choose a course and at least one worker."))
             return redirect("training:roster")
