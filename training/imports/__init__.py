@@ -13,7 +13,6 @@ and enqueued) and ``running`` (the rows added). An enterprise's imports are read
 ``training.scopes.roster_imports_of``.
 """
 
-from ..scopes import roster_imports_of
 from .creating import roster_import_create
 from .reading import (
     COLUMNS,
@@ -43,5 +42,4 @@ __all__ = [
     "roster_import_create",
     "roster_import_refused_export",
     "roster_import_run",
-    "roster_imports_of",
 ]
