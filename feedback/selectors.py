@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from certificates.models import Certificate
 from core.figures import percent_of
+from core.models import AuditEvent
 from exams.models import Booking
 from training.models import TrainingRecord
 
@@ -132,3 +133,10 @@ def overdue(cases: QuerySet[Case], now=None) -> QuerySet[Case]:
         (Q(state=Case.State.OPEN) & Q(callback_due__lt=now))
         | (~Q(state=Case.State.CLOSED) & Q(rectification_due__lt=now))
     )
+
+
+def case_trail(*, case: Case) -> QuerySet[AuditEvent]:
+    """The case's audit rows (``feedback.events``), oldest first: the trail its page shows."""
+    return AuditEvent.objects.filter(
+        target_type__app_label="feedback", target_type__model="case", target_id=str(case.pk)
+    ).order_by("occurred_at", "pk")

@@ -17,7 +17,6 @@ from accounts.permissions import Action, ActionRequiredMixin
 from core.errors import DomainError
 from core.errors import PermissionDenied as DomainPermissionDenied
 from core.exports import AuditedExportMixin
-from core.models import AuditEvent
 
 from . import rules, scopes, selectors, services
 from .filters import CaseFilter
@@ -235,9 +234,7 @@ class CaseView(ActionRequiredMixin, View):
                 "who": event.actor_label,
                 "what": TRAIL.get(event.verb, event.verb),
             }
-            for event in AuditEvent.objects.filter(
-                target_type__app_label="feedback", target_type__model="case", target_id=str(case.pk)
-            ).order_by("occurred_at", "pk")
+            for event in selectors.case_trail(case=case)
         ]
         return render(
             request,

@@ -139,6 +139,14 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
     paginate_by = 50
     export_name = "training-progress"
 
+    def allows(self, request, *args, **kwargs) -> bool:
+        if not super().allows(request, *args, **kwargs):
+            return False
+        if request.method == "POST":  # bulk enrolment: enterprise safety officers only
+            self.enterprise = managed_enterprise(request.user)
+            return self.enterprise is not None
+        return True
+
     def get_queryset(self):
         from .selectors import roster_progress
 
@@ -151,10 +159,8 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
         return context
 
     def post(self, request, *args, **kwargs):
-        """Bulk enrolment of the selected workers (enterprise safety officers only)."""
-        enterprise = managed_enterprise(request.user)
-        if enterprise is None:
-            return HttpResponse(status=403)
+        """Bulk enrolment of the selected workers of ``self.enterprise``."""
+        enterprise = self.enterprise
         course_id = int_param(request.POST.get("course"))
         course = CoursePage.objects.live().filter(pk=course_id).first() if course_id else None
         ids = [pk for pk in map(int_param, request.POST.getlist("workers")) if pk]
