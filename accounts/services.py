@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 
 from . import events
+from .locks import worker_profile_lock
 from .models import District, Enterprise, Industry, Role, RoleAssignment, User, WorkerProfile
 from .permissions import WAGTAIL_GROUP_FOR_ROLE
 from .validators import (
@@ -92,7 +93,7 @@ def worker_profile_update(
     photo=None,
 ) -> WorkerProfile:
     """Change what a worker may change. The ID number is fixed: a correction is a staff matter."""
-    profile = WorkerProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = worker_profile_lock(profile_id=profile.pk)
     before = events.profile_snapshot(profile)
     if real_name is not None:
         profile.real_name = _validated(normalize_real_name, real_name, field="real_name")
@@ -193,3 +194,10 @@ def role_revoke(*, user: User, role: Role, actor: User | None) -> None:
         user.groups.remove(*Group.objects.filter(name=group_name))
     events.role_revoked(actor=actor, assignment=assignment)
     user.__dict__.pop("_anxun_roles", None)
+
+
+def user_large_text_set(*, user: User, enable: bool) -> None:
+    """Keep the large-text mode (适老化) on the account, so it follows the user to other devices
+    (a display preference: no audit row)."""
+    user.large_text = enable
+    user.save(update_fields=["large_text"])

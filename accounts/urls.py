@@ -6,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("me/", views.workbench, name="workbench"),
-    path("me/profile/", views.profile_edit, name="profile"),
+    path("me/profile/", views.ProfileEditView.as_view(), name="profile"),
     path("workers/<int:profile_id>/photo/", views.worker_photo, name="worker_photo"),
     path("workers/", views.WorkerRosterView.as_view(), name="worker_roster"),
     path("enterprises/", views.EnterpriseDirectoryView.as_view(), name="enterprise_directory"),

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
@@ -29,12 +30,12 @@ from .permissions import (
     Action,
     ActionRequiredMixin,
     managed_enterprise,
-    may,
     officer_district,
     role_labels,
     workers_visible_to,
 )
 from .selectors import enterprise_directory, enterprise_suggestions, worker_roster
+from .services import user_large_text_set
 from .tables import EnterpriseTable, WorkerTable
 
 
@@ -82,17 +83,26 @@ def workbench(request):
     )
 
 
-@login_required
-def profile_edit(request):
-    if not may(request.user, action=Action.EDIT_OWN_PROFILE):
-        messages.info(request, _("Staff accounts have no real-name worker profile."))
-        return redirect("accounts:workbench")
-    profile = request.user.worker_profile
-    form = WorkerProfileForm(request.POST or None, request.FILES or None, instance=profile)
-    if request.method == "POST" and form.is_valid() and form.save_for(actor=request.user):
-        messages.success(request, _("Your profile has been saved."))
-        return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "profile": profile})
+class ProfileEditView(ActionRequiredMixin, View):
+    """A worker's own profile; a staff account has none and is sent to its workbench."""
+
+    required_action = Action.EDIT_OWN_PROFILE
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            messages.info(self.request, _("Staff accounts have no real-name worker profile."))
+            return redirect("accounts:workbench")
+        return super().handle_no_permission()
+
+    def get(self, request):
+        profile = request.user.worker_profile
+        form = WorkerProfileForm(request.POST or None, request.FILES or None, instance=profile)
+        if request.method == "POST" and form.is_valid() and form.save_for(actor=request.user):
+            messages.success(request, _("Your profile has been saved."))
+            return redirect("accounts:profile")
+        return render(request, "accounts/profile.html", {"form": form, "profile": profile})
+
+    post = get  # the form posts back to the page
 
 
 @require_GET
@@ -182,8 +192,7 @@ def text_size_toggle(request):
     """Large-text mode (适老化): kept in a cookie, and on the account when logged in."""
     enable = not large_text_enabled(request)
     if request.user.is_authenticated:
-        request.user.large_text = enable
-        request.user.save(update_fields=["large_text"])
+        user_large_text_set(user=request.user, enable=enable)
     response = HttpResponseRedirect(_safe_next(request))
     response.set_cookie(
         LARGE_TEXT_COOKIE,

@@ -9,6 +9,9 @@ from django.core.cache import cache
 
 VERSION_KEY = "cms:content-version"
 PAGE_TTL = 300
+# Kept here rather than in the selectors that fill them, so this module imports nothing of cms.
+COUNTERS_CACHE_KEY = "cms:campaign-counters"
+SECTIONS_CACHE_KEY = "cms:site-sections"
 
 
 def content_version() -> int:
@@ -17,8 +20,6 @@ def content_version() -> int:
 
 def content_changed(**kwargs) -> None:
     """Signal receiver: published content changed, so every cached page and menu is stale."""
-    from .selectors import COUNTERS_CACHE_KEY, SECTIONS_CACHE_KEY
-
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

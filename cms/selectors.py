@@ -11,18 +11,19 @@ from accounts.models import District, Industry
 from core.figures import campaign_figures
 from core.params import int_param
 
+from .caching import COUNTERS_CACHE_KEY, SECTIONS_CACHE_KEY
 from .models import (
     ArticlePage,
     CampaignPage,
     CasePage,
     EventPage,
+    ExperienceHallPage,
     Topic,
+    VideoPage,
     paginate,
 )
 
-COUNTERS_CACHE_KEY = "cms:campaign-counters"
 COUNTERS_TTL = 300
-SECTIONS_CACHE_KEY = "cms:site-sections"
 
 
 def campaign_counters() -> dict:
@@ -107,6 +108,23 @@ def article_listing(*, section, request) -> dict:
     }
 
 
+def campaign_listing(*, index_page, request) -> dict:
+    campaigns = CampaignPage.objects.child_of(index_page).live().select_related("cover")
+    return {"campaigns": paginate(request, campaigns.order_by("-start_date"))}
+
+
+def campaign_sections(*, campaign) -> dict:
+    """What a campaign's page lists besides itself: its events and its latest articles."""
+    return {
+        "events": (
+            EventPage.objects.live().filter(campaign=campaign).select_related("district", "cover")
+        ).order_by("starts_at"),
+        "articles": (
+            ArticlePage.objects.live().filter(campaign=campaign).select_related("cover")
+        ).order_by("-date")[:6],
+    }
+
+
 def event_listing(*, index_page, request) -> dict:
     events = (
         EventPage.objects.child_of(index_page)
@@ -130,6 +148,23 @@ def event_listing(*, index_page, request) -> dict:
         "kinds": EventPage.Kind.choices,
         "selected_kind": kind,
         "selected_audience": audience,
+    }
+
+
+def hall_listing(*, index_page, request) -> dict:
+    halls = (
+        ExperienceHallPage.objects.child_of(index_page)
+        .live()
+        .select_related("district", "cover")
+        .order_by("district__sort_order", "title")
+    )
+    district = request.GET.get("district", "")
+    if (district_id := int_param(district)) is not None:
+        halls = halls.filter(district_id=district_id)
+    return {
+        "halls": paginate(request, halls),
+        "districts": District.objects.filter(parent__isnull=False),
+        "selected_district": district,
     }
 
 
@@ -163,6 +198,11 @@ def case_listing(*, index_page, request) -> dict:
         ],
         "selected": {"industry": industry, "district": district, "year": year},
     }
+
+
+def video_listing(*, index_page, request) -> dict:
+    videos = VideoPage.objects.child_of(index_page).live().select_related("cover")
+    return {"videos": paginate(request, videos.order_by("-first_published_at"))}
 
 
 def document_listing(*, request) -> dict:

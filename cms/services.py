@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
 
 from core.errors import DomainError
 
+from .locks import event_page_lock
 from .models import EventPage, EventRegistration
 
 
@@ -21,7 +21,7 @@ def event_register(*, event: EventPage, form) -> EventRegistration:
     The event's page row is locked, so simultaneous registrations for the last seats are
     decided one at a time: the event never takes more people than its capacity.
     """
-    Page.objects.select_for_update().filter(pk=event.pk).first()
+    event_page_lock(event=event)
     if not event.needs_registration:
         raise DomainError(_("This event needs no registration."), code="no_registration")
     if timezone.now() >= event.registration_deadline:

@@ -17,7 +17,9 @@ from feedback.tables import SatisfactionTable
 
 from . import selectors
 from .aggregates import week_start
+from .locks import weekly_report_lock
 from .models import ProgressFact, WeeklyProgress, WeeklyReport
+from .scopes import Scope
 from .tables import (
     BreakdownTable,
     CentreTable,
@@ -35,7 +37,7 @@ def report_week(today: datetime.date | None = None) -> datetime.date:
     return week_start(today) - datetime.timedelta(weeks=1)
 
 
-def _summary_sheet(scope: selectors.Scope, week: datetime.date) -> tablib.Dataset:
+def _summary_sheet(scope: Scope, week: datetime.date) -> tablib.Dataset:
     headline = selectors.headline(scope)
     new = WeeklyProgress.objects.filter(week=week)
     if scope.district:
@@ -63,7 +65,7 @@ def _sheet(title: str, table) -> tablib.Dataset:
 
 
 def weekly_report_workbook(*, district: District | None, week: datetime.date) -> bytes:
-    scope = selectors.Scope(district=district)
+    scope = Scope(district=district)
     book = tablib.Databook()
     book.add_sheet(_summary_sheet(scope, week))
     sheets = [
@@ -95,7 +97,7 @@ def weekly_report_make(*, district_id: int | None, week: datetime.date) -> Weekl
     created, _new = WeeklyReport.objects.get_or_create(
         district=district, week=week, defaults={"generated_at": timezone.now()}
     )
-    report = WeeklyReport.objects.select_for_update().order_by().get(pk=created.pk)
+    report = weekly_report_lock(report_id=created.pk)
     old = report.file.name if report.file else None
     place = district.code if district else "city"
     report.file.save(f"weekly-{place}-{week:%Y-%m-%d}.xlsx", ContentFile(content), save=False)

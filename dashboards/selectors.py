@@ -2,26 +2,18 @@
 the precomputed aggregates (``models.py``), scoped to what the viewer may see."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import District, Enterprise
-from accounts.permissions import (
-    Action,
-    enterprises_visible_to,
-    managed_enterprise,
-    may,
-    officer_district,
-)
+from accounts.models import Enterprise
 from certificates.models import Certificate
 from core.figures import percent_of
 
-from .aggregates import MARK, STEPS, week_start
+from .aggregates import MARK, week_start
+from .aggregates.common import STEPS
 from .models import (
     EventFigures,
     ExamWeekly,
@@ -32,6 +24,7 @@ from .models import (
     WeeklyProgress,
     WorkerMilestones,
 )
+from .scopes import Scope
 
 COUNTS = ("registered", *STEPS)
 EXAM_COUNTS = (
@@ -47,35 +40,6 @@ EXAM_COUNTS = (
 )
 _TREND = ("trained", "examined", "certified")
 PERIODS = (4, 13, 26, 52)  # weeks a viewer may narrow the exam figures and the trend to
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a dashboard shows: the whole city (district None) or one district."""
-
-    district: District | None
-
-    def facts(self, scope: str) -> QuerySet[ProgressFact]:
-        facts = ProgressFact.objects.filter(scope=scope)
-        return facts.filter(district=self.district) if self.district else facts
-
-
-def dashboard_scope(*, viewer, district_code: str | None) -> Scope:
-    """The bureau sees the city or any district; a district officer only their own district
-    (asking for another is refused, not quietly narrowed); anyone else nothing."""
-    if not may(viewer, Action.VIEW_CAMPAIGN):
-        raise PermissionDenied
-    own = officer_district(viewer)
-    if own is not None:
-        if district_code and district_code != own.code:
-            raise PermissionDenied
-        return Scope(district=own)
-    if not district_code:
-        return Scope(district=None)
-    district = District.objects.filter(code=district_code).first()
-    if district is None:
-        raise PermissionDenied
-    return Scope(district=district)
 
 
 def sums(queryset, names) -> dict[str, int]:
@@ -241,24 +205,6 @@ def event_rows(scope: Scope) -> QuerySet[EventFigures]:
 
 def refreshed_at() -> datetime.datetime | None:
     return RefreshMark.objects.filter(name=MARK).values_list("refreshed_at", flat=True).first()
-
-
-def enterprise_dashboard_enterprise(*, viewer, enterprise_id: int | None) -> Enterprise:
-    """The enterprise whose dashboard the viewer may open: their own (administrators) or one in
-    their scope (officers)."""
-    if not may(viewer, Action.VIEW_WORKERS):
-        raise PermissionDenied
-    visible = enterprises_visible_to(viewer).select_related("district", "industry")
-    if enterprise_id is None:
-        # Their own enterprise, whatever other roles widen or narrow ``visible``.
-        enterprise = managed_enterprise(viewer)
-        if enterprise is None:
-            raise PermissionDenied
-        return Enterprise.objects.select_related("district", "industry").get(pk=enterprise.pk)
-    enterprise = visible.filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise PermissionDenied
-    return enterprise
 
 
 def enterprise_fact(enterprise: Enterprise) -> ProgressFact | None:

@@ -5,7 +5,6 @@ import hashlib
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,20 +12,20 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views import View
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import TableExport
 
 from accounts.models import District
-from accounts.permissions import Action, ActionRequiredMixin, may, officer_district
-from core.events import audit_record
+from accounts.permissions import Action, ActionRequiredMixin, officer_district
 from core.exports import AuditedExportMixin
 from core.figures import percent_of
 from core.files import private_file_response
 from feedback.selectors import satisfaction_rows
 from feedback.tables import SatisfactionTable
 
-from . import charts, selectors
+from . import charts, scopes, selectors, services
 from .filters import EnterpriseFactFilter
 from .models import ProgressFact, WeeklyReport
 from .tables import (
@@ -70,35 +69,41 @@ class OverviewForm(forms.Form):
             ]
 
 
-@login_required
-def overview(request):
-    if not may(request.user, Action.VIEW_CAMPAIGN):
-        raise PermissionDenied
-    own_district = officer_district(request.user)
-    requested = request.GET.get("district") or None
-    if own_district is not None and requested not in (None, own_district.code):
-        raise PermissionDenied  # another district's figures
-    form = OverviewForm(request.GET or None, officer_district=own_district)
-    cleaned = {}
-    if form.is_bound:
-        form.is_valid()  # the fields that validate are used; the others show their errors
-        cleaned = form.cleaned_data
-    district_code = cleaned.get("district") or None
-    weeks = cleaned.get("weeks")
-    scope = selectors.dashboard_scope(viewer=request.user, district_code=district_code)
-    if request.GET.get("_export") is not None:
-        return _export(request, _sections(scope, weeks), scope)
-    refreshed_at = selectors.refreshed_at()
-    key = _body_cache_key(request, scope, refreshed_at)
-    body = cache.get(key)
-    if body is None:
-        body = _overview_body(request, scope, weeks)
-        cache.set(key, body, BODY_CACHE_SECONDS)
-    return render(
-        request,
-        "dashboards/overview.html",
-        {"form": form, "scope": scope, "refreshed_at": refreshed_at, "body": body},
-    )
+class OverviewView(ActionRequiredMixin, View):
+    """The campaign overview of the city (the bureau) or of one district."""
+
+    required_action = Action.VIEW_CAMPAIGN
+
+    def allows(self, request, *args, **kwargs) -> bool:
+        if not super().allows(request, *args, **kwargs):
+            return False
+        self.own_district = officer_district(request.user)
+        requested = request.GET.get("district") or None
+        # Another district's figures are refused, not quietly narrowed.
+        return self.own_district is None or requested in (None, self.own_district.code)
+
+    def get(self, request):
+        form = OverviewForm(request.GET or None, officer_district=self.own_district)
+        cleaned = {}
+        if form.is_bound:
+            form.is_valid()  # the fields that validate are used; the others show their errors
+            cleaned = form.cleaned_data
+        district_code = cleaned.get("district") or None
+        weeks = cleaned.get("weeks")
+        scope = scopes.dashboard_scope(viewer=request.user, district_code=district_code)
+        if request.GET.get("_export") is not None:
+            return _export(request, _sections(scope, weeks), scope)
+        refreshed_at = selectors.refreshed_at()
+        key = _body_cache_key(request, scope, refreshed_at)
+        body = cache.get(key)
+        if body is None:
+            body = _overview_body(request, scope, weeks)
+            cache.set(key, body, BODY_CACHE_SECONDS)
+        return render(
+            request,
+            "dashboards/overview.html",
+            {"form": form, "scope": scope, "refreshed_at": refreshed_at, "body": body},
+        )
 
 
 # The figures change only when the aggregates are refreshed, and the refresh time is part of
@@ -306,7 +311,7 @@ class EnterpriseListView(ActionRequiredMixin, SingleTableMixin, AuditedExportMix
     export_name = "campaign-enterprises"
 
     def get_queryset(self):
-        scope = selectors.dashboard_scope(viewer=self.request.user, district_code=None)
+        scope = scopes.dashboard_scope(viewer=self.request.user, district_code=None)
         return selectors.enterprise_facts(scope)
 
     def get_filterset_kwargs(self, filterset_class):
@@ -315,13 +320,24 @@ class EnterpriseListView(ActionRequiredMixin, SingleTableMixin, AuditedExportMix
         return kwargs
 
 
-@login_required
-def enterprise_dashboard(request, enterprise_id: int | None = None):
+class EnterpriseDashboardView(ActionRequiredMixin, View):
     """One enterprise: completion against its target, certificates falling due, who has not
     started. Its administrator sees their own; officers any enterprise in their scope."""
-    enterprise = selectors.enterprise_dashboard_enterprise(
-        viewer=request.user, enterprise_id=enterprise_id
-    )
+
+    required_action = Action.VIEW_WORKERS
+
+    def allows(self, request, *args, **kwargs) -> bool:
+        # Refuses (PermissionDenied) an enterprise outside the viewer's scope.
+        self.enterprise = scopes.enterprise_dashboard_enterprise(
+            viewer=request.user, enterprise_id=kwargs.get("enterprise_id")
+        )
+        return True
+
+    def get(self, request, enterprise_id: int | None = None):
+        return _enterprise_dashboard(request, self.enterprise, own=enterprise_id is None)
+
+
+def _enterprise_dashboard(request, enterprise, *, own: bool):
     fact = selectors.enterprise_fact(enterprise)
     expiring = CertificatesExpiringTable(
         selectors.certificates_expiring(enterprise=enterprise), prefix="cert-"
@@ -336,11 +352,8 @@ def enterprise_dashboard(request, enterprise_id: int | None = None):
         if name not in tables_by_name or export_format not in EXPORT_FORMATS:
             raise Http404
         # Names, ID numbers and phones: every export is in the audit trail.
-        audit_record(
-            actor=request.user,
-            verb=f"export.enterprise-{name}",
-            target=enterprise,
-            after={"format": export_format},
+        services.enterprise_table_export_record(
+            actor=request.user, enterprise=enterprise, table=name, export_format=export_format
         )
         return TableExport(export_format, tables_by_name[name]).response(
             f"{name}-{enterprise.uscc}.{export_format}"
@@ -375,31 +388,38 @@ def enterprise_dashboard(request, enterprise_id: int | None = None):
             "expiring": expiring,
             "not_started": not_started,
             "refreshed_at": selectors.refreshed_at(),
-            "own": enterprise_id is None,
+            "own": own,
         },
     )
 
 
-@login_required
-def reports(request):
-    """The weekly reports the viewer may download (the bureau: every district and the city)."""
-    scope = selectors.dashboard_scope(viewer=request.user, district_code=None)
-    listed = WeeklyReport.objects.select_related("district")
-    if scope.district is not None:
-        listed = listed.filter(district=scope.district)
-    return render(request, "dashboards/reports.html", {"reports": listed[:100], "scope": scope})
+class ReportsMixin(ActionRequiredMixin):
+    """The weekly reports of the viewer's scope (the bureau: every district and the city)."""
+
+    required_action = Action.VIEW_CAMPAIGN
+
+    def allows(self, request, *args, **kwargs) -> bool:
+        self.scope = scopes.dashboard_scope(viewer=request.user, district_code=None)
+        return True
 
 
-@login_required
-def report_download(request, report_id: int):
-    scope = selectors.dashboard_scope(viewer=request.user, district_code=None)
-    report = get_object_or_404(WeeklyReport.objects.select_related("district"), pk=report_id)
-    if scope.district is not None and report.district_id != scope.district.pk:
-        raise PermissionDenied
-    place = report.district.code if report.district else "city"
-    return private_file_response(
-        report.file,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        filename=f"anxun-weekly-{place}-{report.week:%Y-%m-%d}.xlsx",
-        as_attachment=True,
-    )
+class ReportListView(ReportsMixin, View):
+    def get(self, request):
+        listed = scopes.reports_visible_in(self.scope)
+        return render(
+            request, "dashboards/reports.html", {"reports": listed[:100], "scope": self.scope}
+        )
+
+
+class ReportDownloadView(ReportsMixin, View):
+    def get(self, request, report_id: int):
+        report = get_object_or_404(WeeklyReport.objects.select_related("district"), pk=report_id)
+        if self.scope.district is not None and report.district_id != self.scope.district.pk:
+            raise PermissionDenied  # another district's report
+        place = report.district.code if report.district else "city"
+        return private_file_response(
+            report.file,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            filename=f"anxun-weekly-{place}-{report.week:%Y-%m-%d}.xlsx",
+            as_attachment=True,
+        )

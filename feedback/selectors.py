@@ -1,5 +1,5 @@
-"""Reads: what a worker may rate, their ratings and cases, the cases a member of staff may see,
-and satisfaction per centre and course."""
+"""Reads: what a worker may rate, their ratings and cases, and satisfaction per centre and
+course (the cases a member of staff may see: ``feedback.scopes``)."""
 
 import datetime
 
@@ -7,11 +7,10 @@ from django.conf import settings
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.permissions import officer_district, user_roles
 from certificates.models import Certificate
 from core.figures import percent_of
-from exams.models import Booking, CenterStaff
+from core.models import AuditEvent
+from exams.models import Booking
 from training.models import TrainingRecord
 
 from .models import Case, Rating, Service
@@ -67,23 +66,6 @@ def my_ratings(*, worker) -> QuerySet[Rating]:
         .select_related("center", "course", "case")
         .order_by("-created_at", "-pk")
     )
-
-
-def cases_visible_to(user) -> QuerySet[Case]:
-    """Bureau: all; a district officer: the district's; centre staff and examiners: their
-    centres'; publicity moderators: the courses'."""
-    roles = user_roles(user)
-    cases = Case.objects.select_related("center", "course", "district", "rating__worker")
-    if Role.BUREAU_OFFICER in roles:
-        return cases
-    scope = Q(pk__in=[])
-    if district := officer_district(user):
-        scope |= Q(district=district)
-    if roles & {Role.CENTER_STAFF, Role.EXAMINER}:
-        scope |= Q(center__in=CenterStaff.objects.filter(user=user).values("center_id"))
-    if Role.PUBLICITY_MODERATOR in roles:
-        scope |= Q(course__isnull=False)
-    return cases.filter(scope)
 
 
 def satisfaction_rows(*, district=None, center_ids=None, courses: bool = True) -> list[dict]:
@@ -151,3 +133,10 @@ def overdue(cases: QuerySet[Case], now=None) -> QuerySet[Case]:
         (Q(state=Case.State.OPEN) & Q(callback_due__lt=now))
         | (~Q(state=Case.State.CLOSED) & Q(rectification_due__lt=now))
     )
+
+
+def case_trail(*, case: Case) -> QuerySet[AuditEvent]:
+    """The case's audit rows (``feedback.events``), oldest first: the trail its page shows."""
+    return AuditEvent.objects.filter(
+        target_type__app_label="feedback", target_type__model="case", target_id=str(case.pk)
+    ).order_by("occurred_at", "pk")

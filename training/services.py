@@ -16,12 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile
 from core.errors import DomainError
-from core.events import audit_record
 
+from . import events
+from .locks import enrollment_lock, learning_clock_lock, lesson_progress_lock
 from .models import (
     CoursePage,
     Enrollment,
-    LearningClock,
     LessonPage,
     LessonProgress,
     TrainingRecord,
@@ -55,9 +55,7 @@ def enrollment_create(*, worker: WorkerProfile, course: CoursePage, actor) -> En
     except IntegrityError:  # two clicks at once: the other one enrolled
         enrollment, created = Enrollment.objects.get(worker=worker, course=course), False
     if created:
-        audit_record(
-            actor=actor, verb="enrollment.created", target=enrollment, after={"course": course.pk}
-        )
+        events.enrollment_created(actor=actor, enrollment=enrollment, course=course)
     return enrollment
 
 
@@ -86,10 +84,8 @@ def lesson_heartbeat(
     and earns nothing, so time spent hidden is never paid."""
     now = now or timezone.now()
     enrollment = _enrollment_for(worker=worker, lesson=lesson)
-    clock, _created = LearningClock.objects.select_for_update().get_or_create(worker=worker)
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        enrollment=enrollment, lesson=lesson
-    )
+    clock = learning_clock_lock(worker=worker)
+    progress = lesson_progress_lock(enrollment=enrollment, lesson=lesson)
     interval = heartbeat_seconds()
     credited = 0
     if clock.last_heartbeat_at is None or resume:
@@ -124,9 +120,7 @@ def lesson_checkpoints_answer(
     """Check the answers (checkpoint id → 1-based choice). Returns the ids answered wrongly;
     all right marks the checkpoints passed."""
     enrollment = _enrollment_for(worker=worker, lesson=lesson)
-    progress, _created = LessonProgress.objects.select_for_update().get_or_create(
-        enrollment=enrollment, lesson=lesson
-    )
+    progress = lesson_progress_lock(enrollment=enrollment, lesson=lesson)
     wrong = [c.pk for c in lesson.checkpoints.all() if answers.get(c.pk) != c.correct_choice]
     if not wrong and not progress.checkpoints_passed:
         progress.checkpoints_passed = True
@@ -145,7 +139,7 @@ def _complete_if_done(*, progress: LessonProgress, lesson: LessonPage, now) -> N
         return
     progress.completed_at = now
     progress.save(update_fields=["completed_at", "updated_at"])
-    enrollment = Enrollment.objects.select_for_update().get(pk=progress.enrollment_id)
+    enrollment = enrollment_lock(enrollment_id=progress.enrollment_id)
     course = CoursePage.objects.get(pk=enrollment.course_id)
     lesson_ids = set(course.lessons().values_list("pk", flat=True))
     done = set(
@@ -165,12 +159,7 @@ def _complete_if_done(*, progress: LessonProgress, lesson: LessonPage, now) -> N
             record.completed_at = now
             record.save(update_fields=["completed_at", "updated_at"])
         if created:
-            audit_record(
-                actor=None,
-                verb="training_record.credited",
-                target=record,
-                after={"course": course.pk, "hours": str(course.credit_hours)},
-            )
+            events.training_record_credited(record=record, course=course)
 
 
 @transaction.atomic
@@ -181,13 +170,13 @@ def training_restart(*, worker: WorkerProfile, courses, actor) -> list[Enrollmen
     enrollments = []
     for course in courses:
         enrollment = enrollment_create(worker=worker, course=course, actor=actor)
-        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        enrollment = enrollment_lock(enrollment_id=enrollment.pk)
         if enrollment.completed_at is not None:
             LessonProgress.objects.filter(enrollment=enrollment).delete()
             enrollment.completed_at = None
             enrollment.last_lesson = None
             enrollment.save(update_fields=["completed_at", "last_lesson", "updated_at"])
-            audit_record(actor=actor, verb="enrollment.restarted", target=enrollment)
+            events.enrollment_restarted(actor=actor, enrollment=enrollment)
         enrollments.append(enrollment)
     return enrollments
 

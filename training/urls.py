@@ -5,7 +5,7 @@ from . import views
 app_name = "training"
 
 urlpatterns = [
-    path("learning/", views.learning, name="learning"),
+    path("learning/", views.LearningView.as_view(), name="learning"),
     path("learning/record.pdf", views.record_pdf, name="record_pdf"),
     path("courses/<int:course_id>/enrol/", views.enrol, name="enrol"),
     path("lessons/<int:lesson_id>/heartbeat/", views.heartbeat, name="heartbeat"),

@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.models import WorkerProfile
-from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise, may
+from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise
 from core.errors import DomainError
 from core.exports import AuditedExportMixin
 from core.params import int_param
@@ -20,6 +21,7 @@ from . import services
 from .filters import RosterProgressFilter
 from .models import CoursePage, LessonPage
 from .pdf import training_record_pdf
+from .scopes import enrollable_workers
 from .selectors import my_learning
 from .tables import RosterProgressTable
 
@@ -31,13 +33,23 @@ def _worker_or_404(request) -> WorkerProfile:
     return profile
 
 
-@login_required
-def learning(request):
-    """我的学习: enrolled courses with progress, where to resume, completed hours."""
-    if not may(request.user, Action.EDIT_OWN_PROFILE):
-        messages.info(request, _("Staff accounts have no learning record."))
-        return redirect("accounts:workbench")
-    return render(request, "training/my_learning.html", my_learning(worker=_worker_or_404(request)))
+class LearningView(ActionRequiredMixin, View):
+    """我的学习: enrolled courses with progress, where to resume, completed hours. A staff
+    account has no learning record and is sent to its workbench."""
+
+    required_action = Action.EDIT_OWN_PROFILE  # a worker: someone with a real-name profile
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            messages.info(self.request, _("Staff accounts have no learning record."))
+            return redirect("accounts:workbench")
+        return super().handle_no_permission()
+
+    def get(self, request):
+        worker = _worker_or_404(request)
+        return render(request, "training/my_learning.html", my_learning(worker=worker))
+
+    post = get  # as the function view did, any method shows the page
 
 
 @login_required
@@ -127,6 +139,14 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
     paginate_by = 50
     export_name = "training-progress"
 
+    def allows(self, request, *args, **kwargs) -> bool:
+        if not super().allows(request, *args, **kwargs):
+            return False
+        if request.method == "POST":  # bulk enrolment: enterprise safety officers only
+            self.enterprise = managed_enterprise(request.user)
+            return self.enterprise is not None
+        return True
+
     def get_queryset(self):
         from .selectors import roster_progress
 
@@ -139,14 +159,12 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
         return context
 
     def post(self, request, *args, **kwargs):
-        """Bulk enrolment of the selected workers (enterprise safety officers only)."""
-        enterprise = managed_enterprise(request.user)
-        if enterprise is None:
-            return HttpResponse(status=403)
+        """Bulk enrolment of the selected workers of ``self.enterprise``."""
+        enterprise = self.enterprise
         course_id = int_param(request.POST.get("course"))
         course = CoursePage.objects.live().filter(pk=course_id).first() if course_id else None
         ids = [pk for pk in map(int_param, request.POST.getlist("workers")) if pk]
-        workers = WorkerProfile.objects.filter(employer=enterprise, pk__in=ids)
+        workers = enrollable_workers(enterprise=enterprise, ids=ids)
         if course is None or not ids:
             messages.error(request, _("Choose a course and at least one worker."))
             return redirect("training:roster")

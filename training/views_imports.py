@@ -9,18 +9,15 @@ import csv
 import io
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise, may
+from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise
 from core.errors import DomainError
-from core.events import audit_record
 from core.exports import spreadsheet_safe
 
 from .imports import (
@@ -29,9 +26,10 @@ from .imports import (
     import_max_bytes,
     import_max_rows,
     roster_import_create,
-    roster_imports_of,
+    roster_import_refused_export,
 )
 from .models import RosterImport
+from .scopes import roster_imports_of
 
 REFUSED_PER_PAGE = 100
 _UNFINISHED = (RosterImport.Status.QUEUED, RosterImport.Status.RUNNING)
@@ -50,12 +48,11 @@ class EnterpriseAdminMixin(ActionRequiredMixin):
 
     required_action = Action.VIEW_WORKERS
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and may(request.user, self.required_action):
-            self.enterprise = managed_enterprise(request.user)
-            if self.enterprise is None:  # district and bureau officers: not theirs to import
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def allows(self, request, *args, **kwargs) -> bool:
+        if not super().allows(request, *args, **kwargs):
+            return False
+        self.enterprise = managed_enterprise(request.user)
+        return self.enterprise is not None  # district and bureau officers: not theirs to import
 
     def get_queryset(self):
         return roster_imports_of(enterprise=self.enterprise)
@@ -142,12 +139,6 @@ def _csv_response(*, rows: list[list], filename: str) -> HttpResponse:
     return response
 
 
-def _excel_text(value: str) -> str:
-    """A long number Excel would round (an 18-digit ID number) kept as text by a trailing tab;
-    the import strips it again."""
-    return value + "\t" if len(value) > 11 and value.isdigit() else value
-
-
 class ImportTemplateView(EnterpriseAdminMixin, View):
     def get(self, request, *args, **kwargs):
         keys = list(TEMPLATE_HEADERS)
@@ -162,17 +153,5 @@ class ImportRefusedView(EnterpriseAdminMixin, SingleObjectMixin, View):
 
     def get(self, request, *args, **kwargs):
         roster_import = self.get_object()
-        keys = list(TEMPLATE_HEADERS)
-        rows = [[TEMPLATE_HEADERS[key] for key in keys] + [_("Row in the file"), _("Reasons")]]
-        rows += [
-            [_excel_text(entry.get(key, "")) for key in keys]
-            + [entry["row"], "；".join(entry["reasons"])]
-            for entry in roster_import.errors
-        ]
-        audit_record(
-            actor=request.user,
-            verb="export.roster_import_refused",
-            target=roster_import,
-            after={"rows": len(roster_import.errors)},
-        )
+        rows = roster_import_refused_export(roster_import=roster_import, actor=request.user)
         return _csv_response(rows=rows, filename=f"roster-import-{roster_import.pk}-refused.csv")

@@ -9,6 +9,7 @@ from core.models import AuditEvent, OutboundMessage
 from exams.models import Booking
 from feedback import services
 from feedback.models import Case, Rating, Service
+from feedback.services import escalation
 from feedback.working_days import working_day_deadline
 from tests.exams import practical_builders as pb
 from tests.factories import WorkerProfileFactory
@@ -306,13 +307,13 @@ def test_workers_are_invited_to_rate_once_per_event(world):
 def test_a_callback_recorded_while_escalating_is_not_reported_overdue(world, monkeypatch):
     case = bad_rating(world).case
     late = case.callback_due + datetime.timedelta(minutes=5)
-    original = services._escalation
+    original = escalation._escalation
 
     def callback_first(*args, **kwargs):
         services.case_callback_record(actor=world["desk"], case_id=case.pk, note=NOTE, now=late)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_escalation", callback_first)
+    monkeypatch.setattr(escalation, "_escalation", callback_first)
     done = services.cases_escalate(now=late)
     assert done["callback_escalated"] == 0
     assert not any("逾期" in body for body in messages_to(world["officer"]))

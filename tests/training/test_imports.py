@@ -22,7 +22,7 @@ from tests.factories import (
     make_uscc,
 )
 from training import imports
-from training.imports import roster_file_read, roster_import_create, roster_import_run
+from training.imports import roster_file_read, roster_import_create, roster_import_run, running
 from training.models import RosterImport
 from training.tasks import run_roster_import
 
@@ -447,7 +447,7 @@ def test_a_row_lost_to_a_race_leaves_nothing_behind(
     """A sign-up takes a row's ID number, another a row's mobile number, after the batch was
     read: those rows are refused and leave no login behind; the others are imported."""
     rows = [[f"李{'一二三'[n]}", make_id_number(800 + n), f"1390000080{n}"] for n in range(3)]
-    real_profile_create, real_users_create = imports.worker_profile_create, imports._users_create
+    real_profile_create, real_users_create = running.worker_profile_create, running._users_create
 
     def sign_up_first(**kwargs):
         if kwargs["id_number"] == rows[0][1]:
@@ -458,8 +458,8 @@ def test_a_row_lost_to_a_race_leaves_nothing_behind(
         UserFactory(phone="+86" + rows[1][2])
         return real_users_create(items)
 
-    monkeypatch.setattr(imports, "worker_profile_create", sign_up_first)
-    monkeypatch.setattr(imports, "_users_create", phone_taken_first)
+    monkeypatch.setattr(running, "worker_profile_create", sign_up_first)
+    monkeypatch.setattr(running, "_users_create", phone_taken_first)
     roster_import = import_file(
         django_capture_on_commit_callbacks,
         enterprise=world["ours"],
@@ -487,9 +487,9 @@ def test_a_row_lost_to_a_race_leaves_nothing_behind(
 def test_a_crashed_import_continues_where_it_stopped(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(running, "BATCH_SIZE", 2)
     rows = [[f"李{'一二三四五'[n]}", make_id_number(600 + n), f"1390000060{n}"] for n in range(5)]
-    real_row_create, calls = imports._row_create, []
+    real_row_create, calls = running._row_create, []
 
     def crash_on_the_fourth_row(**kwargs):
         calls.append(kwargs["item"].source["row"])
@@ -497,7 +497,7 @@ def test_a_crashed_import_continues_where_it_stopped(
             raise RuntimeError("worker lost")
         return real_row_create(**kwargs)
 
-    monkeypatch.setattr(imports, "_row_create", crash_on_the_fourth_row)
+    monkeypatch.setattr(running, "_row_create", crash_on_the_fourth_row)
     with pytest.raises(RuntimeError):
         import_file(
             django_capture_on_commit_callbacks,
@@ -523,15 +523,15 @@ def test_a_crashed_import_continues_where_it_stopped(
 def test_counts_are_committed_batch_by_batch(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+    monkeypatch.setattr(running, "BATCH_SIZE", 2)
     seen = []
-    real_batch_run = imports._batch_run
+    real_batch_run = running._batch_run
 
     def spy(**kwargs):
         seen.append(RosterImport.objects.get().processed_rows)
         return real_batch_run(**kwargs)
 
-    monkeypatch.setattr(imports, "_batch_run", spy)
+    monkeypatch.setattr(running, "_batch_run", spy)
     rows = [[f"李{'一二三四五'[n]}", make_id_number(700 + n), f"1390000070{n}"] for n in range(5)]
     import_file(
         django_capture_on_commit_callbacks,

@@ -1,237 +1,28 @@
-"""Enterprise roster imports: read a CSV/XLSX file of workers, then add them row by row.
-
-``roster_file_read`` turns a file into rows or refuses the whole file (``DomainError``: wrong
-type, too big, unreadable encoding, missing columns, no rows); nothing is saved then.
-``roster_import_create`` checks the file the same way, stores it and enqueues the import.
-``roster_import_run`` adds the rows in batches, each row in its own savepoint: a row is created,
-found already on the roster, or refused with its reasons, and a refused row changes nothing.
-It is safe to run twice: a finished import is returned unchanged, and an interrupted one
-continues after the last committed batch.
-"""
+"""Running a roster import: the rows judged and added batch by batch, each row in its own
+savepoint; safe to run twice (a finished import is returned unchanged, an interrupted one
+continues after the last committed batch)."""
 
 import re
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePath
-from uuid import uuid4
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import District, Enterprise, Industry, User, WorkerProfile
 from accounts.services import worker_profile_create
 from accounts.validators import normalize_id_number, normalize_mobile, normalize_real_name
 from core.errors import DomainError
-from core.spreadsheets import (
-    HEADER_NOISE,
-    cell_text,
-    csv_records,
-    file_error,
-    too_big,
-    xlsx_records,
-)
 
-from .models import RosterImport
+from ..locks import roster_import_lock
+from ..models import RosterImport
+from .reading import REPORT_VALUE_LENGTH, TEMPLATE_EXAMPLE, roster_file_read
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_ROWS = 20_000
 BATCH_SIZE = 250
-HEADER_SEARCH_ROWS = 5  # a title line or two may stand above the column names
-REPORT_VALUE_LENGTH = 100  # values longer than this are cut in the report
-
-# Column names the file may use (compared without spaces, case, '*' marks and (notes)).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "name", "fullname", "real_name", "realname"),
-    "id_number": ("身份证号", "身份证号码", "id_number", "idnumber", "id"),
-    "mobile": ("手机号", "手机号码", "手机", "mobile", "phone"),
-    "district": ("区县", "所在区县", "district"),
-    "industry": ("行业", "industry"),
-}
-REQUIRED_COLUMNS = ("name", "id_number", "mobile")
-# How the template names each column (also used to name a missing one).
-TEMPLATE_HEADERS = {
-    "name": "姓名",
-    "id_number": "身份证号",
-    "mobile": "手机号",
-    "district": "区县",
-    "industry": "行业",
-}
-# The template's example row (the sample ID number of GB 11643): refused if left in the file.
-TEMPLATE_EXAMPLE = {
-    "name": "张三",
-    "id_number": "11010519491231002X",
-    "mobile": "13800138000",
-    "district": "西湖区",
-    "industry": "制造业",
-}
-
-_ALIASES = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
+# An ID number a spreadsheet turned into a float (1.10105E+17): the digits are lost.
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
-
-
-def import_max_bytes() -> int:
-    return getattr(settings, "ANXUN_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-def import_max_rows() -> int:
-    return getattr(settings, "ANXUN_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
-
-
-# --- Reading the file -----------------------------------------------------------------------
-
-
-def _column_key(header: str) -> str | None:
-    return _ALIASES.get(HEADER_NOISE.sub("", header).lower())
-
-
-def _header_columns(cells: list[str]) -> dict[str, int]:
-    """Which column index holds which field; a field named twice refuses the file."""
-    columns: dict[str, int] = {}
-    for index, header in enumerate(cells):
-        key = _column_key(header)
-        if key is None:
-            continue
-        if key in columns:
-            raise file_error(
-                gettext_lazy("The column “%(column)s” appears twice in the first row.")
-                % {"column": TEMPLATE_HEADERS[key]},
-                code="duplicate_column",
-            )
-        columns[key] = index
-    return columns
-
-
-def roster_file_read(*, name: str, content: bytes) -> list[dict]:
-    """The worker rows of a roster file, or ``DomainError`` for a file that cannot be imported.
-
-    Each row is ``{"row": n, "name", "id_number", "mobile", "district", "industry"}`` with
-    whitespace stripped, ``n`` being the line as the user sees it (the header is row 1, or the
-    line the column names are on); empty rows are left out. Nothing is validated beyond the
-    file: rows are judged by ``roster_import_run``.
-    """
-    suffix = PurePath(name or "").suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        message = (
-            gettext_lazy(
-                "Old Excel .xls files cannot be read: save the file as .xlsx or CSV UTF-8."
-            )
-            if suffix == ".xls"
-            else gettext_lazy("Upload a CSV (.csv) or Excel (.xlsx) file.")
-        )
-        raise file_error(message, code="file_type")
-    if len(content) > import_max_bytes():
-        raise too_big(len(content), limit=import_max_bytes())
-    if not content.strip():
-        raise file_error(gettext_lazy("The file is empty."), code="empty")
-    records = csv_records(content) if suffix == ".csv" else xlsx_records(content)
-    rows = _rows_from(records)
-    if not rows:
-        raise file_error(
-            gettext_lazy("The file has column names but no worker rows."), code="no_rows"
-        )
-    return rows
-
-
-def _rows_from(records: Iterable) -> list[dict]:
-    max_rows = import_max_rows()
-    # Blank lines are skipped, but a file cannot be made of them forever (a "zip bomb" workbook).
-    max_lines = 2 * max_rows + HEADER_SEARCH_ROWS + 1000
-    columns: dict[str, int] | None = None
-    first_header: list[str] | None = None
-    rows: list[dict] = []
-    for line, record in enumerate(records, start=1):
-        cells = [cell_text(value) for value in record]
-        if line > max_lines:
-            raise _too_many_rows(max_rows)
-        if not any(cells):
-            continue
-        if columns is None:
-            found = _header_columns(cells)
-            if all(key in found for key in REQUIRED_COLUMNS):
-                columns = found
-            elif first_header is None:
-                first_header = cells
-            if columns is None and line >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        if len(rows) >= max_rows:
-            raise _too_many_rows(max_rows)
-        row = {"row": line}
-        for key in COLUMNS:
-            index = columns.get(key)
-            row[key] = cells[index] if index is not None and index < len(cells) else ""
-        if any(row[key] for key in COLUMNS):
-            rows.append(row)
-    if columns is None:
-        found = _header_columns(first_header or [])
-        missing = [TEMPLATE_HEADERS[key] for key in REQUIRED_COLUMNS if key not in found]
-        raise file_error(
-            gettext_lazy(
-                "The first row must name the columns; these required columns are missing: "
-                "%(columns)s. Download the template to see the expected columns."
-            )
-            % {"columns": "、".join(missing)},
-            code="missing_columns",
-        )
-    return rows
-
-
-def _too_many_rows(max_rows: int) -> DomainError:
-    return file_error(
-        gettext_lazy("The file has more than %(max)d worker rows; split it into smaller files.")
-        % {"max": max_rows},
-        code="too_many_rows",
-    )
-
-
-# --- Creating an import ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def roster_import_create(
-    *, enterprise: Enterprise, uploaded_by: User, uploaded_file
-) -> RosterImport:
-    """Check the file (``DomainError`` for a file-level problem: nothing saved), store it in
-    private storage and enqueue the import once the transaction commits.
-
-    The caller has checked that ``uploaded_by`` answers for ``enterprise``.
-    """
-    name = PurePath(getattr(uploaded_file, "name", "") or "").name
-    size = getattr(uploaded_file, "size", None)
-    if size is not None and size > import_max_bytes():
-        raise too_big(size, limit=import_max_bytes())
-    uploaded_file.seek(0)
-    content = uploaded_file.read(import_max_bytes() + 1)
-    rows = roster_file_read(name=name, content=content)
-    roster_import = RosterImport(
-        enterprise=enterprise,
-        uploaded_by=uploaded_by,
-        original_name=name[:200],
-        total_rows=len(rows),
-    )
-    suffix = PurePath(name).suffix.lower()
-    roster_import.file.save(f"{uuid4().hex}{suffix}", ContentFile(content), save=False)
-    roster_import.save()
-
-    from .tasks import run_roster_import
-
-    run_roster_import.delay_on_commit(roster_import.pk)
-    return roster_import
-
-
-def roster_imports_of(*, enterprise: Enterprise) -> QuerySet[RosterImport]:
-    """An enterprise's imports, newest first (the scope every import page reads through)."""
-    return RosterImport.objects.filter(enterprise=enterprise).select_related("uploaded_by")
-
-
-# --- Running an import ----------------------------------------------------------------------
 
 
 @dataclass
@@ -507,14 +298,6 @@ def _row_create(*, roster_import: RosterImport, item: _Checked, user: User | Non
     return []
 
 
-def _import_locked(import_id: int) -> RosterImport:
-    return (
-        RosterImport.objects.select_for_update(of=("self",))
-        .select_related("enterprise__district", "enterprise__industry", "uploaded_by")
-        .get(pk=import_id)
-    )
-
-
 def roster_import_run(*, import_id: int) -> RosterImport:
     """Import the rows of a stored roster file; safe to run twice.
 
@@ -525,7 +308,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
     no longer be read marks the import failed; an unexpected error does too, and is re-raised.
     """
     with transaction.atomic():
-        roster_import = _import_locked(import_id)
+        roster_import = roster_import_lock(import_id=import_id)
         if roster_import.status == RosterImport.Status.DONE:
             return roster_import
         roster_import.status = RosterImport.Status.RUNNING
@@ -541,7 +324,7 @@ def roster_import_run(*, import_id: int) -> RosterImport:
         checker = _RowChecker(enterprise=roster_import.enterprise, rows=rows)
         while True:
             with transaction.atomic():
-                roster_import = _import_locked(import_id)
+                roster_import = roster_import_lock(import_id=import_id)
                 if roster_import.status != RosterImport.Status.RUNNING:
                     return roster_import  # another run finished it meanwhile
                 start = roster_import.processed_rows
