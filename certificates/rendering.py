@@ -479,11 +479,10 @@ def certificate_png(certificate: Certificate, *, dpi: int = 300) -> bytes:
     default 300; the PNG records the resolution, so it prints at A4).
 
     Labels are in the active language. Raise ``FontUnavailable`` without a Chinese font or when
-    the font lacks a character to be printed (a rare character in a name: never a box).
-    With ``holder``, ``subject`` and ``center`` selected, no query is made.
+    the font lacks a character to be printed (a rare character in a name: never a box), and
+    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``holder``, ``subject`` and ``center``
+    selected, no query is made.
     """
-    if not 72 <= dpi <= 600:
-        raise ValueError("dpi must be between 72 and 600.")
     return sheet_png(_sheet(certificate), dpi=dpi)
 
 

@@ -107,10 +107,12 @@ def pdf_document(
     font_name: str,
     photo: bytes | None = None,
     title: str = "",
+    author: str = "",
     photo_dpi: int = 300,
 ) -> bytes:
     """Draw each list of ``pages`` on a page of its own (all ``width`` × ``height`` mm) and
-    return the PDF; the rest as ``pdf_draw``."""
+    return the PDF, with ``title`` and ``author`` in its information; the rest as
+    ``pdf_draw``."""
     with binary_streams():
         buffer = io.BytesIO()
         page = canvas.Canvas(
@@ -123,6 +125,8 @@ def pdf_document(
         )
         if title:
             page.setTitle(title)
+        if author:
+            page.setAuthor(author)
         page.setCreator("Anxun")
         for ops in pages:
             _draw_page(page, ops, height=height, font_name=font_name, photo=photo, dpi=photo_dpi)

@@ -95,13 +95,22 @@ def page_image(
     font_path: str,
     photo: bytes | None = None,
     background: str = WHITE,
+    base: Image.Image | None = None,
 ) -> Image.Image:
     """Draw ``ops`` on a new RGB ``width`` × ``height`` mm image at ``dpi`` and return it (for a
-    caller that encodes it otherwise, as a JPEG say). Same rules as ``png_draw``."""
+    caller that encodes it otherwise, as a JPEG say). With ``base`` (an image of exactly that
+    size in pixels, a picture drawn beforehand), draw on an RGB copy of it instead of on a
+    ``background``. Same rules as ``png_draw``; ``ValueError`` for a ``base`` of another size."""
     if not 72 <= dpi <= 600:
         raise ValueError("dpi must be between 72 and 600.")
     scale = dpi / MM_PER_INCH
-    image = Image.new("RGB", (round(width * scale), round(height * scale)), background)
+    pixels = (round(width * scale), round(height * scale))
+    if base is None:
+        image = Image.new("RGB", pixels, background)
+    elif base.size == pixels:
+        image = base.convert("RGB")
+    else:
+        raise ValueError(f"The base image is {base.size} pixels, the page {pixels}.")
     draw = ImageDraw.Draw(image)
     fonts: dict[float, ImageFont.FreeTypeFont] = {}
 

@@ -386,11 +386,10 @@ def ticket_png(booking: Booking, *, dpi: int = 150) -> bytes:
 
     Labels are in the active language. Raise ``FontUnavailable`` without a Chinese font or when
     the font lacks a character to be printed (a rare character in a name), and ``DomainError``
-    (code ``no_ticket``) for a booking that holds no seat (waiting list, offered, cancelled…).
-    With ``worker``, ``session__center`` and ``session__subject`` selected, no query is made.
+    (code ``no_ticket``) for a booking that holds no seat (waiting list, offered, cancelled…);
+    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``worker``, ``session__center`` and
+    ``session__subject`` selected, no query is made.
     """
-    if not 72 <= dpi <= 600:
-        raise ValueError("dpi must be between 72 and 600.")
     return sheet_png(_sheet(booking), dpi=dpi)
 
 

@@ -14,7 +14,7 @@ from core.documents.fonts import cjk_font_path, reportlab_cjk_font
 from core.documents.layout import Box, Text, measure_for
 from core.documents.linebreak import balanced_wrap, phrase_tokens, tokens, url_tokens, wrap
 from core.documents.pdf import pdf_document
-from core.documents.png import png_draw
+from core.documents.png import page_image, png_draw
 from core.documents.qr import qr_png as share_qr_png
 
 URL = (
@@ -108,9 +108,21 @@ def test_empty_text_is_one_empty_line():
 
 def test_a_document_of_several_pages_has_them_all(tmp_path):
     pages = [[Text(20, 20, f"第{n}页", 5.0, "#000000")] for n in range(1, 4)]
-    pdf = pdf_document(pages, width=210, height=297, font_name=reportlab_cjk_font(), title="测试")
+    pdf = pdf_document(
+        pages,
+        width=210,
+        height=297,
+        font_name=reportlab_cjk_font(),
+        title="测试",
+        author="杭州市应急管理局",
+    )
     source = tmp_path / "pages.pdf"
     source.write_bytes(pdf)
+    info = subprocess.run(
+        ["pdfinfo", source], check=True, capture_output=True, timeout=60
+    ).stdout.decode()
+    assert "Pages:           3" in info
+    assert "杭州市应急管理局" in info
     text = subprocess.run(
         ["pdftotext", source, "-"], check=True, capture_output=True, timeout=60
     ).stdout.decode()
@@ -133,6 +145,23 @@ def test_a_rounded_box_is_drawn_inside_its_corners():
     scale = 100 / 25.4
     assert image.getpixel((round(30 * scale), round(20 * scale))) == (0xC2, 0x41, 0x0C)
     assert image.getpixel((round(10 * scale), round(10 * scale))) == (255, 255, 255)
+
+
+def test_operations_can_be_drawn_over_a_picture_drawn_beforehand():
+    base = Image.new("RGB", (236, 157), (11, 74, 139))  # 60 × 40 mm at 100 dpi
+    image = page_image(
+        [Box(10, 10, 20, 10, "#ffffff")],
+        width=60,
+        height=40,
+        dpi=100,
+        font_path=cjk_font_path(),
+        base=base,
+    )
+    assert image.getpixel((5, 5)) == (11, 74, 139)
+    assert image.getpixel((round(20 / 25.4 * 100), round(15 / 25.4 * 100))) == (255, 255, 255)
+    assert base.getpixel((80, 60)) == (11, 74, 139)  # the picture itself is left as it was
+    with pytest.raises(ValueError):
+        page_image([], width=10, height=10, dpi=100, font_path=cjk_font_path(), base=base)
 
 
 def test_an_unknown_operation_is_refused():
