@@ -17,6 +17,9 @@ from collections.abc import Callable, Sequence
 
 __all__ = [
     "HANG_AT_LINE_START",
+    "NO_LINE_END",
+    "NO_LINE_START",
+    "PHRASE_END",
     "Measure",
     "balanced_wrap",
     "phrase_tokens",
