@@ -1,6 +1,6 @@
-"""The certificate as a document: an A4 landscape PNG (300 dpi, for print and screens) and PDF
-(for download), drawn from one layout (``core.drawing``), and the idempotent service the
-Celery task calls to keep the stored files in step with the record.
+"""The certificate as a document: its content in the active language and its A4 landscape
+layout, drawn by the document engine (``core.documents``) as a PNG (300 dpi, for print and
+screens) and a PDF (for download). Storing the files is ``certificates.storage``.
 
 What is printed: the holder's photo, full name, sex and full ID number (the certificate is the
 holder's own document; the public verification page masks them), the operation category, the
@@ -8,48 +8,48 @@ certificate number, the issue, review and expiry dates, the exam centre, the iss
 seal frame (a ring with the issuer's name: a drawing, not a copy of any real seal), and the QR
 code of ``verification_url(certificate)`` (error correction M, 4-module quiet zone) captioned
 "scan to verify". The title is our own wording, not the state's 特种作业操作证.
-
-Files live in the private storage (``accounts.models.private_storage``, as the model's fields
-declare: they hold a photo and an ID number), under a stable name per certificate; drawing
-again overwrites them (``certificate_render``).
 """
 
-import contextlib
-import hashlib
-import json
+import functools
 import math
-import os
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import date
+from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.models import private_storage
-from cms.sharing import (
-    CJK_ASCENT,
-    CJK_MIDDLE,
-    FontUnavailable,
-    cjk_font_path,
-    reportlab_cjk_font,
+from core.documents.fonts import CJK_ASCENT, CJK_MIDDLE, FontUnavailable
+from core.documents.layout import (
+    HINTING_ROOM,
+    Box,
+    Circle,
+    Code,
+    Line,
+    Op,
+    Path,
+    Photo,
+    Sheet,
+    Text,
+    frame,
+    is_spread,
+    label_ops,
+    photo_bytes,
 )
-from core import drawing
-from core.drawing import Box, Circle, Code, Line, Op, Photo, Text
+from core.documents.linebreak import Measure, wrap
+from core.documents.pdf import sheet_pdf
+from core.documents.png import sheet_png
 
-from .models import Certificate, CertificateEvent
-from .services import _event, verification_url
+from .models import Certificate
+from .services import verification_url
 
 __all__ = [
     "RENDER_VERSION",
     "FontUnavailable",
     "certificate_pdf",
     "certificate_png",
-    "certificate_render",
 ]
 
 # Bump when the drawing changes: a certificate drawn with another version is drawn again the
@@ -107,7 +107,7 @@ class _Content:
     file_title: str
 
 
-def _day(value) -> str:
+def _day(value: date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
@@ -166,7 +166,7 @@ _ROW_STYLES = {
 }
 
 
-def _layout(content: _Content, measure) -> list[Op]:
+def _layout(content: _Content, measure: Measure) -> list[Op]:
     ops: list[Op] = []
     ops += _rosette(PAGE_W / 2, 118.0, 62.0)
     ops += _border()
@@ -186,14 +186,14 @@ def _rosette(cx: float, cy: float, radius: float) -> list[Op]:
     big, small = radius, radius / teeth * 7
     inner = big - small
     steps = 2400
-    points = []
+    points: list[tuple[float, float]] = []
     for n in range(steps):
         t = 2 * math.pi * 7 * n / steps
         x = inner * math.cos(t) + ratio * small * math.cos(inner / small * t)
         y = inner * math.sin(t) - ratio * small * math.sin(inner / small * t)
         scale = radius / (inner + ratio * small)
         points.append((cx + x * scale, cy + y * scale))
-    return [drawing.Path(tuple(points), ROSETTE, 0.22, closed=True)]
+    return [Path(tuple(points), ROSETTE, 0.22, closed=True)]
 
 
 def _fret(x: float, y: float, side: float, turn: int) -> Op:
@@ -204,18 +204,16 @@ def _fret(x: float, y: float, side: float, turn: int) -> Op:
     ]  # fmt: skip
     for _turn in range(turn % 4):
         unit = [(1 - v, u) for u, v in unit]
-    return drawing.Path(tuple((x + u * side, y + v * side) for u, v in unit), FRET, 0.4)
+    return Path(tuple((x + u * side, y + v * side) for u, v in unit), FRET, 0.4)
 
 
 def _border() -> list[Op]:
-    ops: list[Op] = [
-        *drawing.frame(OUTER, OUTER, PAGE_W - 2 * OUTER, PAGE_H - 2 * OUTER, NAVY, 1.1)
-    ]
+    ops: list[Op] = [*frame(OUTER, OUTER, PAGE_W - 2 * OUTER, PAGE_H - 2 * OUTER, NAVY, 1.1)]
     near, far = BAND
     band = far - near
-    ops += drawing.frame(near, near, PAGE_W - 2 * near, PAGE_H - 2 * near, NAVY, 0.25)
-    ops += drawing.frame(far, far, PAGE_W - 2 * far, PAGE_H - 2 * far, NAVY, 0.25)
-    ops += drawing.frame(INNER, INNER, PAGE_W - 2 * INNER, PAGE_H - 2 * INNER, NAVY, 0.45)
+    ops += frame(near, near, PAGE_W - 2 * near, PAGE_H - 2 * near, NAVY, 0.25)
+    ops += frame(far, far, PAGE_W - 2 * far, PAGE_H - 2 * far, NAVY, 0.25)
+    ops += frame(INNER, INNER, PAGE_W - 2 * INNER, PAGE_H - 2 * INNER, NAVY, 0.45)
     side = band * 0.62
     pad = (band - side) / 2
     # Corners: a 回 (a square within a square).
@@ -225,8 +223,8 @@ def _border() -> list[Op]:
         (near, PAGE_H - far),
         (PAGE_W - far, PAGE_H - far),
     ):
-        ops += drawing.frame(cx + pad, cy + pad, side, side, FRET, 0.4)
-        ops += drawing.frame(
+        ops += frame(cx + pad, cy + pad, side, side, FRET, 0.4)
+        ops += frame(
             cx + band / 2 - side / 6, cy + band / 2 - side / 6, side / 3, side / 3, FRET, 0.4
         )
     # Sides: spirals at an even pitch between the corners.
@@ -244,24 +242,26 @@ def _border() -> list[Op]:
     return ops
 
 
-def _spaced(text: str, *, centre: float, baseline: float, size: float, measure, **style):
+def _spaced(
+    text: str, *, centre: float, baseline: float, size: float, measure: Measure, **style: Any
+) -> list[Op]:
     """A Chinese title letter-spaced (a fifth of an em between characters), other text as is."""
-    if not drawing.is_spread(text):
+    if not is_spread(text):
         return [Text(centre, baseline, text, size, align="m", **style)]
     gap = size * 0.2
     widths = [measure(char, size) for char in text]
     x = centre - (sum(widths) + gap * (len(text) - 1)) / 2
-    ops = []
+    ops: list[Op] = []
     for char, width in zip(text, widths, strict=True):
         ops.append(Text(x, baseline, char, size, **style))
         x += width + gap
     return ops
 
 
-def _heading(content: _Content, measure) -> list[Op]:
+def _heading(content: _Content, measure: Measure) -> list[Op]:
     width = PAGE_W - 2 * 40.0
     for size in (s / 4 for s in range(48, 23, -1)):  # 12 mm down to 6 mm
-        spaced = 1.2 if drawing.is_spread(content.title) else 1.0
+        spaced = 1.2 if is_spread(content.title) else 1.0
         if measure(content.title, size, BOLD) * spaced <= width:
             break
     ops = _spaced(
@@ -279,7 +279,7 @@ def _heading(content: _Content, measure) -> list[Op]:
     ops += [
         Line(centre - half, y, centre - gem * 2.2, y, RED, 0.35),
         Line(centre + gem * 2.2, y, centre + half, y, RED, 0.35),
-        drawing.Path(
+        Path(
             ((centre, y - gem), (centre + gem, y), (centre, y + gem), (centre - gem, y)),
             RED,
             0.35,
@@ -289,12 +289,14 @@ def _heading(content: _Content, measure) -> list[Op]:
     # The statement, centred under it: on two lines at most while the size allows, and
     # balanced (the narrowest measure that needs no more lines), never cut.
     size, width = 4.3, PAGE_W - 2 * 46.0
-    lines = drawing.wrap(content.statement, width=width, size=size, measure=measure)
+    lines = wrap(content.statement, width=width * HINTING_ROOM, size=size, measure=measure)
     while len(lines) > 2 and size > 3.4:
         size -= 0.1
-        lines = drawing.wrap(content.statement, width=width, size=size, measure=measure)
+        lines = wrap(content.statement, width=width * HINTING_ROOM, size=size, measure=measure)
     while len(lines) > 1 and width > 80.0:
-        narrower = drawing.wrap(content.statement, width=width - 4.0, size=size, measure=measure)
+        narrower = wrap(
+            content.statement, width=(width - 4.0) * HINTING_ROOM, size=size, measure=measure
+        )
         if len(narrower) > len(lines):
             break
         lines, width = narrower, width - 4.0
@@ -305,7 +307,7 @@ def _heading(content: _Content, measure) -> list[Op]:
     return ops
 
 
-def _photo_box(content: _Content, measure) -> list[Op]:
+def _photo_box(content: _Content, measure: Measure) -> list[Op]:
     x, y, w, h = PHOTO_X, PHOTO_Y, PHOTO_W, PHOTO_H
     ops: list[Op] = []
     if content.has_photo:
@@ -316,12 +318,12 @@ def _photo_box(content: _Content, measure) -> list[Op]:
         ops.append(
             Text(x + w / 2, y + h / 2 + size * CJK_MIDDLE, content.no_photo, size, MUTED, "m")
         )
-    ops += drawing.frame(x - 1.2, y - 1.2, w + 2.4, h + 2.4, RULE, 0.3)
-    ops += drawing.frame(x, y, w, h, RULE, 0.2)
+    ops += frame(x - 1.2, y - 1.2, w + 2.4, h + 2.4, RULE, 0.3)
+    ops += frame(x, y, w, h, RULE, 0.2)
     return ops
 
 
-def _rows(rows, measure) -> list[Op]:
+def _rows(rows: Sequence[tuple[str, str, str]], measure: Measure) -> list[Op]:
     """The facts as a ruled form: the label column (Chinese labels spread, 分散对齐), then the
     value on a dotted line. The labels set the body size; a long value (a subject's full name,
     a centre's) shrinks a little, then takes two lines: it is never cut."""
@@ -343,18 +345,18 @@ def _rows(rows, measure) -> list[Op]:
         value_size = size * scale
         while value_size > size * 0.8 and measure(value, value_size, weight) > value_w:
             value_size -= 0.1
-        lines = drawing.wrap(value, width=value_w, size=value_size, measure=measure, weight=weight)
+        lines = wrap(
+            value, width=value_w * HINTING_ROOM, size=value_size, measure=measure, weight=weight
+        )
         while len(lines) > 2 and value_size > size * 0.6:
             value_size -= 0.1
-            lines = drawing.wrap(
-                value, width=value_w, size=value_size, measure=measure, weight=weight
+            lines = wrap(
+                value, width=value_w * HINTING_ROOM, size=value_size, measure=measure, weight=weight
             )
         baseline = ROWS_TOP + (n + 1) * pitch - 2.2
-        label_lines = drawing.wrap(
-            label, width=label_w / 0.98, size=size, measure=measure, weight=SEMIBOLD
-        )
+        label_lines = wrap(label, width=label_w, size=size, measure=measure, weight=SEMIBOLD)
         for k, line in enumerate(label_lines):
-            ops += drawing.label_ops(
+            ops += label_ops(
                 line,
                 x=ROWS_LEFT,
                 baseline=baseline - (len(label_lines) - 1 - k) * size * 1.15,
@@ -372,7 +374,7 @@ def _rows(rows, measure) -> list[Op]:
     return ops
 
 
-def _code_block(content: _Content, measure) -> list[Op]:
+def _code_block(content: _Content, measure: Measure) -> list[Op]:
     ops: list[Op] = [Code(QR_X, QR_Y, QR_SIDE, content.url)]
     size = 4.2
     centre = QR_X + QR_SIDE / 2
@@ -383,12 +385,12 @@ def _code_block(content: _Content, measure) -> list[Op]:
     return ops
 
 
-def _foot(content: _Content, measure) -> list[Op]:
+def _foot(content: _Content, measure: Measure) -> list[Op]:
     """The note on the record (left) and the issuer with the date (right, under the seal)."""
     ops: list[Op] = []
     size = 3.0
     width = ROWS_RIGHT - LEFT - 30.0
-    lines = drawing.wrap(content.note, width=width, size=size, measure=measure)
+    lines = wrap(content.note, width=width * HINTING_ROOM, size=size, measure=measure)
     baseline = PAGE_H - INNER - 7.0 - (len(lines) - 1) * size * 1.5
     ops.append(
         Line(
@@ -412,7 +414,7 @@ def _foot(content: _Content, measure) -> list[Op]:
     return ops
 
 
-def _seal(content: _Content, measure) -> list[Op]:
+def _seal(content: _Content, measure: Measure) -> list[Op]:
     """A red ring with the issuer's name around its upper arc, a lozenge in the middle and
     "verify online" below it: the place and look of a seal, honestly not a copy of one (no
     star, no emblem)."""
@@ -439,7 +441,7 @@ def _seal(content: _Content, measure) -> list[Op]:
         ops.append(Text(x, y, char, size, SEAL, "m", SEMIBOLD, angle=angle - 90.0))
     gem = 2.0
     ops.append(
-        drawing.Path(
+        Path(
             ((SEAL_CX, SEAL_CY - gem * 1.3), (SEAL_CX + gem, SEAL_CY),
              (SEAL_CX, SEAL_CY + gem * 1.3), (SEAL_CX - gem, SEAL_CY)),
             SEAL,
@@ -459,13 +461,17 @@ def _seal(content: _Content, measure) -> list[Op]:
 # --- Drawing ---------------------------------------------------------------------------------
 
 
-def _prepared(certificate: Certificate):
-    path = cjk_font_path()
-    font_name = reportlab_cjk_font()
-    photo = drawing.photo_bytes(certificate.holder.photo, owner=f"holder of {certificate.number}")
+def _sheet(certificate: Certificate) -> Sheet:
+    photo = photo_bytes(certificate.holder.photo, owner=f"holder of {certificate.number}")
     content = _content(certificate, has_photo=photo is not None)
-    drawing.check_glyphs(_texts(content), font_name=font_name, path=path)
-    return path, font_name, content, photo
+    return Sheet(
+        width=PAGE_W,
+        height=PAGE_H,
+        layout=functools.partial(_layout, content),
+        texts=_texts(content),
+        photo=photo,
+        title=content.file_title,
+    )
 
 
 def certificate_png(certificate: Certificate, *, dpi: int = 300) -> bytes:
@@ -473,159 +479,15 @@ def certificate_png(certificate: Certificate, *, dpi: int = 300) -> bytes:
     default 300; the PNG records the resolution, so it prints at A4).
 
     Labels are in the active language. Raise ``FontUnavailable`` without a Chinese font or when
-    the font lacks a character to be printed (a rare character in a name: never a box).
-    With ``holder``, ``subject`` and ``center`` selected, no query is made.
+    the font lacks a character to be printed (a rare character in a name: never a box), and
+    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``holder``, ``subject`` and ``center``
+    selected, no query is made.
     """
-    if not 72 <= dpi <= 600:
-        raise ValueError("dpi must be between 72 and 600.")
-    path, _font_name, content, photo = _prepared(certificate)
-    return drawing.png_draw(
-        _layout(content, drawing.measure_for(path)),
-        width=PAGE_W,
-        height=PAGE_H,
-        dpi=dpi,
-        font_path=path,
-        photo=photo,
-    )
+    return sheet_png(_sheet(certificate), dpi=dpi)
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
     """Return the certificate as a one-page A4 landscape PDF: selectable text in the embedded
     CJK font, the photo as JPEG, the QR code as a bitmap. Same content and errors as
     ``certificate_png``."""
-    path, font_name, content, photo = _prepared(certificate)
-    return drawing.pdf_draw(
-        _layout(content, drawing.measure_for(path)),
-        width=PAGE_W,
-        height=PAGE_H,
-        font_name=font_name,
-        photo=photo,
-        title=content.file_title,
-    )
-
-
-# --- Storing ---------------------------------------------------------------------------------
-
-
-def file_names(certificate: Certificate) -> tuple[str, str]:
-    """The stable names (in the private storage) of a certificate's PNG and PDF."""
-    return (
-        f"certificates/png/{certificate.number}.png",
-        f"certificates/pdf/{certificate.number}.pdf",
-    )
-
-
-def _digest(certificate: Certificate) -> str:
-    """What the drawing depends on besides the template: a new signature (a recorded review
-    re-signs the dates), a corrected name or a new photo each give a new digest."""
-    holder = certificate.holder
-    facts = {
-        "version": RENDER_VERSION,
-        "language": settings.LANGUAGE_CODE,
-        "url": settings.WAGTAILADMIN_BASE_URL,
-        "certificate": [
-            certificate.number,
-            certificate.token,
-            certificate.key_id,
-            certificate.signature,
-            str(certificate.issued_on),
-            str(certificate.review_due),
-            str(certificate.valid_until),
-            certificate.issuer,
-            certificate.subject.name,
-            certificate.center.name,
-        ],
-        "holder": [holder.real_name, holder.sex, holder.id_number, holder.photo.name or ""],
-    }
-    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:32]
-
-
-def _store(storage, name: str, data: bytes) -> None:
-    """Write ``data`` under ``name``, replacing what is there. On a file system the new file is
-    written beside the old one and renamed over it, so a reader never sees half a file."""
-    try:
-        target = Path(storage.path(name))
-    except NotImplementedError:  # a remote storage: overwrite the object
-        storage.delete(name)
-        if storage.save(name, ContentFile(data)) != name:
-            raise OSError(f"The storage saved {name} under another name.") from None
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        mode = getattr(storage, "file_permissions_mode", None)
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
-def _drawn(certificate: Certificate, storage, digest: str) -> bool:
-    if certificate.rendered_version != RENDER_VERSION or not (certificate.png and certificate.pdf):
-        return False
-    if not (storage.exists(certificate.png.name) and storage.exists(certificate.pdf.name)):
-        return False
-    last = (
-        CertificateEvent.objects.filter(
-            certificate=certificate, kind=CertificateEvent.Kind.RENDERED
-        )
-        .order_by("-at", "-pk")
-        .values_list("data", flat=True)
-        .first()
-    )
-    return bool(last) and last.get("digest") == digest
-
-
-@transaction.atomic
-def certificate_render(*, certificate_id: int) -> str:
-    """Draw a certificate's PNG and PDF into the private storage unless they are drawn already.
-
-    Idempotent: the row is locked, and when the files exist at ``RENDER_VERSION`` for the same
-    content (see ``_digest``) nothing happens and "unchanged" is returned. Otherwise both are
-    drawn in the site's language, written over the certificate's previous files (one PNG and
-    one PDF per certificate, however often this runs), the row records the version and time,
-    a RENDERED event is written, and "rendered" is returned. A revoked or replaced certificate
-    is drawn like any other: the verification page, not the paper, says what it is.
-
-    Raise ``FontUnavailable`` (nothing is written) when the font cannot draw every character,
-    e.g. a rare character in the holder's name.
-    """
-    certificate = (
-        Certificate.objects.select_for_update(of=("self",))
-        .select_related("holder", "subject", "center")
-        .get(pk=certificate_id)
-    )
-    storage = private_storage()
-    digest = _digest(certificate)
-    if _drawn(certificate, storage, digest):
-        return "unchanged"
-    with translation.override(settings.LANGUAGE_CODE):
-        png = certificate_png(certificate)
-        pdf = certificate_pdf(certificate)
-    png_name, pdf_name = file_names(certificate)
-    _store(storage, png_name, png)
-    _store(storage, pdf_name, pdf)
-    certificate.png.name, certificate.pdf.name = png_name, pdf_name
-    certificate.rendered_version = RENDER_VERSION
-    certificate.rendered_at = timezone.now()
-    certificate.save(update_fields=["png", "pdf", "rendered_version", "rendered_at"])
-    _event(
-        certificate,
-        CertificateEvent.Kind.RENDERED,
-        version=RENDER_VERSION,
-        digest=digest,
-        png=png_name,
-        pdf=pdf_name,
-        png_bytes=len(png),
-        pdf_bytes=len(pdf),
-    )
-    return "rendered"
+    return sheet_pdf(_sheet(certificate))

@@ -7,7 +7,7 @@ from celery import shared_task
 def render_certificate(certificate_id: int) -> str:
     """Draw the certificate's PNG and PDF unless the current template version is drawn already
     (safe to run twice: the second run finds the files and does nothing)."""
-    from .rendering import certificate_render
+    from .storage import certificate_render
 
     return certificate_render(certificate_id=certificate_id)
 

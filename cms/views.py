@@ -7,9 +7,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from core.documents.qr import qr_png
+
 from .models import CampaignPage, EventPage, SiteSettings
 from .search import search_pages
-from .sharing import Poster, poster_pdf, poster_png, share_qr_png
+from .sharing import Poster, poster_pdf, poster_png
 
 RESULTS_PER_TYPE = 10
 
@@ -44,7 +46,7 @@ def _public_page(page_id: int) -> Page:
 @cache_control(public=True, max_age=3600)
 def share_qr(request, page_id: int):
     page = _public_page(page_id)
-    return HttpResponse(share_qr_png(url=page.get_full_url(request)), content_type="image/png")
+    return HttpResponse(qr_png(url=page.get_full_url(request)), content_type="image/png")
 
 
 def _poster_for(page, request) -> Poster:

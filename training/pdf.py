@@ -1,77 +1,83 @@
-"""学时证明: a worker's training record as a printable A4 PDF (reportlab, embedded CJK font)."""
-
-import io
+"""学时证明: a worker's training record as a printable A4 PDF, laid out here and drawn by the
+document engine (``core.documents``): a navy band with the title, who the worker is, one row
+per completed course (hours, date), the total, and who issued it. Long records run on to
+further pages."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 from accounts.models import WorkerProfile
 from accounts.validators import mask_id_number
-from cms.sharing import reportlab_cjk_font
+from core.documents.fonts import reportlab_cjk_font
+from core.documents.layout import PT_PER_MM, WHITE, Box, Line, Op, Text
+from core.documents.pdf import pdf_document
 
 from .models import TrainingRecord
 
+# Geometry in millimetres (A4 portrait), from the top left corner.
+PAGE_W, PAGE_H = 210.0, 297.0
+LEFT, RIGHT = 20.0, PAGE_W - 20.0
+BAND_H = 32.0
+BOTTOM_LIMIT = PAGE_H - 30.0  # a course row starting below this goes on the next page
+NAVY = "#0b4a8b"
+BLACK = "#000000"
+MUTED = "#4b5563"
+RULE_WIDTH = 1 / PT_PER_MM  # one point
+
+
+def _pt(size: float) -> float:
+    """A font size in points, as the layout's em size in millimetres."""
+    return size / PT_PER_MM
+
 
 def training_record_pdf(*, worker: WorkerProfile) -> bytes:
-    font = reportlab_cjk_font()
+    """Return the worker's training record (every ``TrainingRecord``, oldest first) as an A4
+    PDF in the active language, the ID number masked. ``FontUnavailable`` without a CJK
+    font."""
+    font_name = reportlab_cjk_font()
     records = list(
         TrainingRecord.objects.filter(worker=worker)
         .select_related("course")
         .order_by("completed_at")
     )
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4, initialFontName=font, initialFontSize=11)
-    width, height = A4
-    pdf.setTitle(_("Training record"))
-    pdf.setFillColor(colors.HexColor("#0b4a8b"))
-    pdf.rect(0, height - 32 * mm, width, 32 * mm, stroke=0, fill=1)
-    pdf.setFillColor(colors.white)
-    pdf.setFont(font, 22)
-    pdf.drawString(20 * mm, height - 20 * mm, _("Training record"))
-    pdf.setFont(font, 11)
-    pdf.drawString(20 * mm, height - 27 * mm, _("Million-worker safety training campaign"))
-    pdf.setFillColor(colors.black)
-    y = height - 45 * mm
+    title = _("Training record")
+    page: list[Op] = [
+        Box(0, 0, PAGE_W, BAND_H, NAVY),
+        Text(LEFT, 20.0, title, _pt(22), WHITE),
+        Text(LEFT, 27.0, _("Million-worker safety training campaign"), _pt(11), WHITE),
+    ]
+    pages = [page]
+    y = 45.0
     for label, value in (
         (_("Full name"), worker.real_name),
         (_("Resident ID number"), mask_id_number(worker.id_number)),
         (_("Employer"), str(worker.employer or "—")),
     ):
-        pdf.drawString(20 * mm, y, f"{label}：{value}")
-        y -= 7 * mm
-    y -= 4 * mm
-    pdf.setFont(font, 10)
-    pdf.setFillColor(colors.HexColor("#4b5563"))
-    for x, heading in ((20, _("Course")), (140, _("Hours")), (160, _("Completed"))):
-        pdf.drawString(x * mm, y, heading)
-    pdf.line(20 * mm, y - 2 * mm, width - 20 * mm, y - 2 * mm)
-    pdf.setFillColor(colors.black)
-    y -= 8 * mm
+        page.append(Text(LEFT, y, f"{label}：{value}", _pt(11), BLACK))
+        y += 7.0
+    y += 4.0
+    for x, heading in ((20.0, _("Course")), (140.0, _("Hours")), (160.0, _("Completed"))):
+        page.append(Text(x, y, heading, _pt(10), MUTED))
+    page.append(Line(LEFT, y + 2.0, RIGHT, y + 2.0, BLACK, RULE_WIDTH))
+    y += 8.0
     total = 0
     for record in records:
-        if y < 30 * mm:
-            pdf.showPage()
-            pdf.setFont(font, 10)
-            y = height - 25 * mm
-        pdf.drawString(20 * mm, y, record.course.title[:40])
-        pdf.drawRightString(150 * mm, y, f"{record.hours}")
-        pdf.drawString(160 * mm, y, timezone.localtime(record.completed_at).strftime("%Y-%m-%d"))
+        if y > BOTTOM_LIMIT:
+            page = []
+            pages.append(page)
+            y = 25.0
+        completed = timezone.localtime(record.completed_at).strftime("%Y-%m-%d")
+        page += [
+            Text(LEFT, y, record.course.title[:40], _pt(10), BLACK),
+            Text(150.0, y, f"{record.hours}", _pt(10), BLACK, align="r"),
+            Text(160.0, y, completed, _pt(10), BLACK),
+        ]
         total += record.hours
-        y -= 7 * mm
-    pdf.line(20 * mm, y + 4 * mm, width - 20 * mm, y + 4 * mm)
-    pdf.setFont(font, 12)
-    pdf.drawString(20 * mm, y - 3 * mm, _("Total hours: %(hours)s") % {"hours": total})
-    pdf.setFont(font, 9)
-    pdf.setFillColor(colors.HexColor("#4b5563"))
-    pdf.drawString(
-        20 * mm,
-        15 * mm,
-        _("Issued %(date)s by Anxun, Hangzhou Emergency Management Bureau.")
-        % {"date": timezone.localdate().isoformat()},
-    )
-    pdf.save()
-    return buffer.getvalue()
+        y += 7.0
+    page.append(Line(LEFT, y - 4.0, RIGHT, y - 4.0, BLACK, RULE_WIDTH))
+    page.append(Text(LEFT, y + 3.0, _("Total hours: %(hours)s") % {"hours": total}, _pt(12), BLACK))
+    issued = _("Issued %(date)s by Anxun, Hangzhou Emergency Management Bureau.") % {
+        "date": timezone.localdate().isoformat()
+    }
+    page.append(Text(LEFT, PAGE_H - 15.0, issued, _pt(9), MUTED))
+    return pdf_document(pages, width=PAGE_W, height=PAGE_H, font_name=font_name, title=title)

@@ -262,8 +262,9 @@ ANXUN_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 ANXUN_PHOTO_MIN_SIZE = (200, 250)
 ANXUN_PHOTO_MAX_PIXELS = 40_000_000
 ANXUN_PHOTO_STORED_SIZE = (600, 800)
-# CJK fonts for everything drawn with Pillow/reportlab (posters, certificates): the first path
-# that exists and can draw Chinese wins. TrueType outlines (not CFF) so reportlab can embed them.
+# CJK fonts for every document the engine draws (core/documents/fonts.py: posters, certificates,
+# tickets, the 学时证明, the demo's pictures): the first path that exists and can draw Chinese
+# wins. TrueType outlines (not CFF) so reportlab can embed them.
 ANXUN_CJK_FONT_PATHS = [
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",

@@ -1,14 +1,17 @@
 """Admission tickets (准考证) for practical exams: an A5 landscape PNG (shown on a phone, printed
 at home) and PDF (printed), drawn from one layout.
 
-The layout is made once, in millimetres, as a list of drawing operations (``core.drawing``);
-its Pillow renderer (PNG) and reportlab renderer (PDF) draw the same operations, as
-``cms.sharing`` does for posters. Labels follow the active language; names, addresses and dates are shown as stored.
+The layout is made once, in millimetres, as a list of drawing operations, and the document
+engine (``core.documents``) draws the same operations as a PNG and a PDF, as it does for
+posters and certificates. Labels follow the active language; names, addresses and dates are
+shown as stored.
 
 The QR code encodes ``ticket_url(booking)`` (error correction M, a 4-module quiet zone): the
 check-in address with a signed token, read by the centre's scanner or a staff phone's camera.
 """
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,9 +19,24 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.validators import mask_id_number
-from cms.sharing import cjk_font_path, reportlab_cjk_font
-from core import drawing
-from core.drawing import Box, Code, Line, Op, Photo, Text, frame, is_spread, label_ops, wrap
+from core.documents.fonts import CJK_ASCENT, CJK_DESCENT, CJK_MIDDLE
+from core.documents.layout import (
+    HINTING_ROOM,
+    Box,
+    Code,
+    Line,
+    Op,
+    Photo,
+    Sheet,
+    Text,
+    frame,
+    is_spread,
+    label_ops,
+    photo_bytes,
+)
+from core.documents.linebreak import Measure, wrap
+from core.documents.pdf import sheet_pdf
+from core.documents.png import sheet_png
 from core.errors import DomainError
 
 from ..models import Booking
@@ -60,10 +78,6 @@ ARRIVE_EARLY_MINUTES = 30
 # Micro Hei has one weight: bold text gets an outline in its own colour (a fraction of the size).
 BOLD = 0.03
 SEMIBOLD = 0.018
-# Where the ink of a CJK glyph sits relative to the baseline, in ems.
-CJK_ASCENT = 0.88
-CJK_DESCENT = 0.12
-CJK_MIDDLE = 0.36
 
 
 # --- Content ---------------------------------------------------------------------------------
@@ -147,12 +161,11 @@ def _content(booking: Booking, *, has_photo: bool) -> _Ticket:
     )
 
 
-def _check_glyphs(ticket: _Ticket, font_name: str, path: str) -> None:
-    """Raise ``FontUnavailable`` rather than draw a character the font lacks as a box."""
+def _texts(ticket: _Ticket) -> list[str]:
+    """Every text the ticket prints, for the glyph check."""
     texts = [ticket.title, ticket.title_em, ticket.code_caption, ticket.notes_heading]
     texts += [text for row in ticket.rows for text in row[:2]] + ticket.notes
-    texts += list(ticket.no_photo)
-    drawing.check_glyphs(texts, font_name=font_name, path=path)
+    return texts + list(ticket.no_photo)
 
 
 # --- Layout ----------------------------------------------------------------------------------
@@ -167,7 +180,7 @@ _ROW_STYLES = {
 _BODY_SIZES = [4.4, 4.2, 4.0, 3.8, 3.6, 3.4, 3.2, 3.0]
 
 
-def _layout(ticket: _Ticket, measure) -> list[Op]:
+def _layout(ticket: _Ticket, measure: Measure) -> list[Op]:
     ops: list[Op] = [
         Box(0, 0, PAGE_W, BAND_H, NAVY),
         Box(0, BAND_H, PAGE_W, STRIPE, ORANGE),
@@ -197,7 +210,7 @@ def _layout(ticket: _Ticket, measure) -> list[Op]:
     return ops
 
 
-def _title(ticket: _Ticket, measure) -> list[Op]:
+def _title(ticket: _Ticket, measure: Measure) -> list[Op]:
     gap = " "
     width = PAGE_W - 2 * MARGIN
     for size in (s / 4 for s in range(28, 11, -1)):  # 7 mm down to 3 mm
@@ -213,7 +226,7 @@ def _title(ticket: _Ticket, measure) -> list[Op]:
     ]
 
 
-def _photo_box(ticket: _Ticket, measure) -> list[Op]:
+def _photo_box(ticket: _Ticket, measure: Measure) -> list[Op]:
     x, y, w, h = MARGIN, BODY_TOP, PHOTO_W, PHOTO_H
     if ticket.has_photo:
         return [Photo(x, y, w, h), *frame(x, y, w, h, RULE, 0.3)]
@@ -226,11 +239,17 @@ def _photo_box(ticket: _Ticket, measure) -> list[Op]:
     return ops
 
 
-def _code_block(ticket: _Ticket, x: float, measure) -> list[Op]:
+def _code_block(ticket: _Ticket, x: float, measure: Measure) -> list[Op]:
     y = BODY_TOP - 2.0  # the quiet zone lines the symbol up with the photo's top
     ops: list[Op] = [Code(x, y, QR_SIDE, ticket.url)]
     size = 3.6
-    lines = wrap(ticket.code_caption, width=QR_SIDE, size=size, measure=measure, weight=SEMIBOLD)
+    lines = wrap(
+        ticket.code_caption,
+        width=QR_SIDE * HINTING_ROOM,
+        size=size,
+        measure=measure,
+        weight=SEMIBOLD,
+    )
     baseline = y + QR_SIDE + 0.5 + size * CJK_ASCENT
     for line in lines:
         ops.append(Text(x + QR_SIDE / 2, baseline, line, size, NAVY, "m", SEMIBOLD))
@@ -239,7 +258,13 @@ def _code_block(ticket: _Ticket, x: float, measure) -> list[Op]:
 
 
 def _rows(
-    rows, *, left: float, right: float, size: float, measure, stretch: float = 0.0
+    rows: Sequence[tuple[str, str, str]],
+    *,
+    left: float,
+    right: float,
+    size: float,
+    measure: Measure,
+    stretch: float = 0.0,
 ) -> tuple[list[Op], float]:
     """The fact rows as a ruled list: label column, then the value (wrapped). Return the
     operations and the bottom of the last row."""
@@ -258,13 +283,17 @@ def _rows(
         scale, colour, weight = _ROW_STYLES[style]
         value_size = size * scale
         while value_size > size * 0.8 and len(
-            wrap(value, width=value_w, size=value_size, measure=measure, weight=weight)
+            wrap(
+                value, width=value_w * HINTING_ROOM, size=value_size, measure=measure, weight=weight
+            )
         ) > (1 if style == "name" else 3):
             value_size -= 0.1
-        lines = wrap(value, width=value_w, size=value_size, measure=measure, weight=weight)
+        lines = wrap(
+            value, width=value_w * HINTING_ROOM, size=value_size, measure=measure, weight=weight
+        )
         leading = value_size * 1.32
         baseline = y + pad + value_size * CJK_ASCENT
-        label_lines = wrap(label, width=label_w / 0.98, size=size, measure=measure, weight=SEMIBOLD)
+        label_lines = wrap(label, width=label_w, size=size, measure=measure, weight=SEMIBOLD)
         label_base = baseline - (value_size - size) * CJK_MIDDLE
         for n, line in enumerate(label_lines):
             ops += label_ops(
@@ -287,7 +316,7 @@ def _rows(
     return ops, y
 
 
-def _notes_panel(ticket: _Ticket, measure) -> tuple[list[Op], float]:
+def _notes_panel(ticket: _Ticket, measure: Measure) -> tuple[list[Op], float]:
     """The instructions in a tinted panel standing on the bottom margin; return the operations
     and the panel's top."""
     size, heading_size, accent, pad = 3.1, 3.5, 1.4, 3.0
@@ -297,7 +326,7 @@ def _notes_panel(ticket: _Ticket, measure) -> tuple[list[Op], float]:
     texts.append((left, ticket.notes_heading, heading_size, NAVY, SEMIBOLD, heading_size * 1.5))
     number_w = measure("0. ", size)
     for n, note in enumerate(ticket.notes, start=1):
-        lines = wrap(note, width=width - number_w, size=size, measure=measure)
+        lines = wrap(note, width=(width - number_w) * HINTING_ROOM, size=size, measure=measure)
         for k, line in enumerate(lines):
             if k == 0:
                 texts.append((left, f"{n}.", size, NAVY, SEMIBOLD, 0.0))
@@ -331,17 +360,21 @@ def _ticket_booking(booking: Booking) -> Booking:
 def _photo_source(booking: Booking) -> bytes | None:
     """The stored photo's bytes, or None when there is none or it is not a picture (the
     ticket then shows the empty box to stick a photo in)."""
-    return drawing.photo_bytes(booking.worker.photo, owner=f"worker {booking.worker_id}")
+    return photo_bytes(booking.worker.photo, owner=f"worker {booking.worker_id}")
 
 
-def _prepared(booking: Booking):
+def _sheet(booking: Booking) -> Sheet:
     _ticket_booking(booking)
-    path = cjk_font_path()
-    font_name = reportlab_cjk_font()
     photo = _photo_source(booking)
     ticket = _content(booking, has_photo=photo is not None)
-    _check_glyphs(ticket, font_name, path)
-    return path, font_name, ticket, photo
+    return Sheet(
+        width=PAGE_W,
+        height=PAGE_H,
+        layout=functools.partial(_layout, ticket),
+        texts=_texts(ticket),
+        photo=photo,
+        title=ticket.file_title,
+    )
 
 
 # --- Renderers -------------------------------------------------------------------------------
@@ -353,32 +386,15 @@ def ticket_png(booking: Booking, *, dpi: int = 150) -> bytes:
 
     Labels are in the active language. Raise ``FontUnavailable`` without a Chinese font or when
     the font lacks a character to be printed (a rare character in a name), and ``DomainError``
-    (code ``no_ticket``) for a booking that holds no seat (waiting list, offered, cancelled…).
-    With ``worker``, ``session__center`` and ``session__subject`` selected, no query is made.
+    (code ``no_ticket``) for a booking that holds no seat (waiting list, offered, cancelled…);
+    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``worker``, ``session__center`` and
+    ``session__subject`` selected, no query is made.
     """
-    if not 72 <= dpi <= 600:
-        raise ValueError("dpi must be between 72 and 600.")
-    path, _font_name, ticket, photo_data = _prepared(booking)
-    return drawing.png_draw(
-        _layout(ticket, drawing.measure_for(path)),
-        width=PAGE_W,
-        height=PAGE_H,
-        dpi=dpi,
-        font_path=path,
-        photo=photo_data,
-    )
+    return sheet_png(_sheet(booking), dpi=dpi)
 
 
 def ticket_pdf(booking: Booking) -> bytes:
     """Return the admission ticket as a one-page A5 landscape PDF: real (selectable) text in
     the embedded CJK font, the photo as JPEG, the QR code as a bitmap. Same content, language
     and errors as ``ticket_png``."""
-    path, font_name, ticket, photo_data = _prepared(booking)
-    return drawing.pdf_draw(
-        _layout(ticket, drawing.measure_for(path)),
-        width=PAGE_W,
-        height=PAGE_H,
-        font_name=font_name,
-        photo=photo_data,
-        title=ticket.file_title,
-    )
+    return sheet_pdf(_sheet(booking))

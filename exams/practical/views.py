@@ -262,7 +262,7 @@ def ticket(request, booking_id: int):
 
 @login_required
 def ticket_file(request, booking_id: int, file_format: str):
-    from cms.sharing import FontUnavailable
+    from core.documents.fonts import FontUnavailable
 
     from . import tickets  # drawing needs Pillow, reportlab and fonts: load them when used
 

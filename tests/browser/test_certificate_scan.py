@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from certificates import services
 from certificates.models import VerificationLog
-from cms.sharing import share_qr_png
+from core.documents.qr import qr_png as share_qr_png
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.test_practical import camera_file, log_in
 from tests.certificates.builders import passed

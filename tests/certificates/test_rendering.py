@@ -19,17 +19,13 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 
 from accounts.models import Role
-from certificates import rendering, services
+from certificates import rendering, services, storage
 from certificates.models import Certificate, CertificateEvent, Status
-from certificates.rendering import (
-    RENDER_VERSION,
-    certificate_pdf,
-    certificate_png,
-    certificate_render,
-)
+from certificates.rendering import RENDER_VERSION, certificate_pdf, certificate_png
+from certificates.storage import certificate_render
 from certificates.tasks import render_certificate
-from cms.sharing import FontUnavailable, reportlab_cjk_font
-from core import drawing
+from core.documents import fonts
+from core.documents.fonts import FontUnavailable, reportlab_cjk_font
 from tests.exams.test_practical_tickets import PHOTO_COLOUR, photo_jpeg, share_of
 from tests.factories import RoleAssignmentFactory, UserFactory
 
@@ -218,7 +214,7 @@ def test_rendering_twice_and_the_task_twice_leave_one_png_one_pdf_one_event(priv
 
     certificate.refresh_from_db()
     assert Certificate.objects.count() == 1
-    png, pdf = rendering.file_names(certificate)
+    png, pdf = storage.file_names(certificate)
     assert (certificate.png.name, certificate.pdf.name) == (png, pdf)
     assert files(private_root) == [private_root / pdf, private_root / png]
     assert certificate.rendered_version == RENDER_VERSION
@@ -303,7 +299,7 @@ def test_the_holders_name_is_drawn_with_real_glyphs(private_root, tmp_path):
     char_map = pdfmetrics.getFont(reportlab_cjk_font()).face.charToGlyph
     for char in NAME + certificate.issuer + certificate.subject.name:
         assert ord(char) in char_map, char
-    drawing.check_glyphs([NAME], font_name=reportlab_cjk_font(), path="(configured)")
+    fonts.check_glyphs([NAME], font_name=reportlab_cjk_font(), path="(configured)")
 
     certificate_render(certificate_id=certificate.pk)
     certificate.refresh_from_db()

@@ -17,8 +17,8 @@ from accounts.models import Role
 from certificates import services
 from certificates.models import CertificateEvent, VerificationLog
 from certificates.views.staff import parse_scanned
-from cms.sharing import share_qr_png
 from config.navigation import navigation_for
+from core.documents.qr import qr_png as share_qr_png
 from core.models import AuditEvent
 from exams.models import CenterStaff
 from tests.certificates.builders import passed

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from reportlab.pdfbase import pdfmetrics
 
 from accounts.validators import mask_id_number
-from cms.sharing import FontUnavailable, reportlab_cjk_font
+from core.documents.fonts import FontUnavailable, reportlab_cjk_font
 from core.errors import DomainError
 from exams.models import Booking
 from exams.practical import services, tickets

@@ -23,7 +23,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role
-from certificates import rendering, services
+from certificates import rendering, services, storage
 from certificates.models import Certificate, CertificateEvent
 from certificates.tasks import render_certificate
 from exams.practical import services as practical
@@ -80,7 +80,7 @@ def rendered_events(certificate) -> int:
 
 
 def find_worker_root(certificate) -> Path:
-    name = rendering.file_names(certificate)[0]
+    name = storage.file_names(certificate)[0]
     url = services.verification_url(certificate)
     own = Path(settings.PRIVATE_MEDIA_ROOT)
     for root in [own, *sorted(Path(tempfile.gettempdir()).glob("anxun-test-private-*"))]:
@@ -124,7 +124,7 @@ def test_a_passing_score_gives_the_certificate_at_once_and_its_png_soon(worker_r
     started = time.perf_counter()
     certificate = centre.score_pass(booking)
     issued = time.perf_counter() - started
-    png = worker_root / rendering.file_names(certificate)[0]
+    png = worker_root / storage.file_names(certificate)[0]
     deadline = started + BOUND_SECONDS
     while not png.is_file() and time.perf_counter() < deadline:
         time.sleep(0.02)
@@ -136,7 +136,7 @@ def test_a_passing_score_gives_the_certificate_at_once_and_its_png_soon(worker_r
     wait_for(lambda: rendered_events(certificate) == 1, message="the RENDERED event")
     certificate.refresh_from_db()
     assert certificate.rendered_version == rendering.RENDER_VERSION
-    assert certificate.png.name == rendering.file_names(certificate)[0]
+    assert certificate.png.name == storage.file_names(certificate)[0]
     assert decoded(png) == [services.verification_url(certificate)]
     with Image.open(png) as image:
         scale = 300 / 25.4
@@ -150,7 +150,7 @@ def test_a_passing_score_gives_the_certificate_at_once_and_its_png_soon(worker_r
             )
         )
         assert share_of(image.crop(box).reduce(4), PHOTO_COLOUR) > 0.4  # the photo is drawn
-    assert (worker_root / rendering.file_names(certificate)[1]).is_file()
+    assert (worker_root / storage.file_names(certificate)[1]).is_file()
 
 
 def test_the_render_task_twice_at_once_and_a_direct_call_draw_once(
@@ -200,7 +200,7 @@ def test_the_render_task_twice_at_once_and_a_direct_call_draw_once(
     outcomes = sorted([*local, *(outcome(t) for t in task_ids)])
     assert outcomes == ["rendered", "unchanged", "unchanged"]
     assert rendered_events(certificate) == 1
-    png, pdf = rendering.file_names(certificate)
+    png, pdf = storage.file_names(certificate)
     assert list((worker_root / "certificates/png").glob(f"*{certificate.number}*")) == [
         worker_root / png
     ]
