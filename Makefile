@@ -98,5 +98,5 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(REPORTS) staticfiles db.sqlite3 db.sqlite3-*
+	rm -rf $(VENV) $(REPORTS) staticfiles db.sqlite3 db.sqlite3-* .mypy_cache
 	find locale -name '*.mo' -delete
