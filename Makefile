@@ -33,9 +33,13 @@ test: $(VENV)/.installed-dev sysdeps messages
 	$(MAKE) --no-print-directory test-browser
 	$(PY) scripts/test_summary.py $(REPORTS)/fast.xml $(REPORTS)/integration.xml $(REPORTS)/browser.xml
 
+## lint: ruff (rules and format), mypy with django-stubs (pyproject.toml [tool.mypy]), djLint over
+## templates/, no missing migration, every msgid translated; .pre-commit-config.yaml runs the same
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/djlint templates --lint
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) scripts/check_translations.py
 
@@ -94,5 +98,5 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 clean:
-	rm -rf $(VENV) $(REPORTS) staticfiles db.sqlite3 db.sqlite3-*
+	rm -rf $(VENV) $(REPORTS) staticfiles db.sqlite3 db.sqlite3-* .mypy_cache
 	find locale -name '*.mo' -delete

@@ -35,7 +35,7 @@ class AnxunUserChangeForm(UserChangeForm):
 class UserAdmin(DjangoUserAdmin):
     form = AnxunUserChangeForm
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Anxun"), {"fields": ("phone", "phone_verified", "large_text")}),
     )
     list_display = ("username", "phone", "email", "is_staff", "is_active")

@@ -1,5 +1,7 @@
 """Forms: they validate input and call one service; the rules live in validators and services."""
 
+from typing import TYPE_CHECKING
+
 from allauth.account.forms import LoginForm, SignupForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -71,7 +73,14 @@ class EnterpriseField(forms.CharField):
         return enterprise
 
 
-class DomainErrorFormMixin:
+if TYPE_CHECKING:
+    # The mixin is only ever combined with a form; mypy is told so, the class stays a plain mixin.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class DomainErrorFormMixin(_FormBase):
     """Show a service's ``DomainError`` on the field it names (or on the form)."""
 
     def add_domain_error(self, error: DomainError) -> None:
@@ -173,8 +182,12 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = District.objects.filter(parent__isnull=False)
-        self.fields["industry"].queryset = Industry.objects.all()
+        district, industry = self.fields["district"], self.fields["industry"]
+        # Both are ForeignKeys on the model, so the form made them ModelChoiceFields.
+        assert isinstance(district, forms.ModelChoiceField)
+        assert isinstance(industry, forms.ModelChoiceField)
+        district.queryset = District.objects.filter(parent__isnull=False)
+        industry.queryset = Industry.objects.all()
 
     def clean_real_name(self) -> str:
         return normalize_real_name(self.cleaned_data["real_name"])

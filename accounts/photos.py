@@ -62,8 +62,8 @@ def photo_prepare(uploaded) -> ContentFile:
     buffer = io.BytesIO()
     try:
         # verify() does not decode the pixels; a truncated file only fails here.
-        with Image.open(uploaded) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
+        with Image.open(uploaded) as opened:
+            image = ImageOps.exif_transpose(opened).convert("RGB")
             image.thumbnail(settings.ANXUN_PHOTO_STORED_SIZE, Image.Resampling.LANCZOS)
             image.save(buffer, format="JPEG", quality=88, optimize=True)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):

@@ -21,6 +21,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Self
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -42,7 +43,7 @@ from exams.models import ExamCenter, Subject  # noqa: E402
 
 
 class _InMemoryPhoto(ContentFile):
-    def open(self, mode="rb"):
+    def open(self, mode: str | None = "rb", *args: object, **kwargs: object) -> Self:
         self.seek(0)
         return self
 
@@ -54,9 +55,12 @@ def _photo() -> bytes:
     draw.ellipse((180, 96, 420, 440), fill=(236, 200, 170))
     noise = random.Random(7)  # noqa: S311 (grain in a picture)
     pixels = image.load()
+    assert pixels is not None  # a new image is in memory already
     for _ in range(20000):
         x, y = noise.randrange(600), noise.randrange(800)
-        r, g, b = pixels[x, y]
+        pixel = pixels[x, y]
+        assert isinstance(pixel, tuple)  # RGB: one value per channel
+        r, g, b = pixel
         pixels[x, y] = (max(0, r - 18), max(0, g - 18), max(0, b - 18))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=88)

@@ -31,7 +31,7 @@ def prepare() -> str:
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)
-    return verification_path(Certificate.objects.order_by("pk").first())
+    return verification_path(Certificate.objects.earliest("pk"))
 
 
 def main() -> None:

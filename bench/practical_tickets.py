@@ -16,6 +16,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Self
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -37,7 +38,7 @@ from exams.practical.tickets import ticket_pdf, ticket_png  # noqa: E402
 class _InMemoryPhoto(ContentFile):
     name = "photo.jpg"
 
-    def open(self, mode="rb"):
+    def open(self, mode: str | None = "rb", *args: object, **kwargs: object) -> Self:
         self.seek(0)
         return self
 

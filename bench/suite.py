@@ -75,7 +75,7 @@ def endpoints(*, clients: int, run: str) -> list[tuple[str, object]]:
     from exams import services as exam_services
     from exams.models import ExamCenter, PracticalSession
 
-    page = verification_path(Certificate.objects.order_by("pk").first())
+    page = verification_path(Certificate.objects.earliest("pk"))
     api = page.replace("/v/", "/api/v1/certificates/verify/", 1)
     bureau_cookie, _csrf = session_cookie(User.objects.get(phone="+8613800000008"))
 
@@ -87,8 +87,10 @@ def endpoints(*, clients: int, run: str) -> list[tuple[str, object]]:
         attempts.append({**taker, "attempt": attempt.pk, "size": len(attempt.paper), "seq": 0})
     _subject, bookers = _workers(clients, str(int(run) + 1), theory_passed=True)
     now = timezone.now()
+    center = ExamCenter.objects.filter(subjects=subject).first()
+    assert center is not None  # the demo gives every subject a centre
     session = PracticalSession.objects.create(
-        subject=subject, center=ExamCenter.objects.filter(subjects=subject).first(),
+        subject=subject, center=center,
         starts_at=now + timedelta(days=10), ends_at=now + timedelta(days=10, hours=3),
         capacity=20, booking_opens_at=now - timedelta(days=1),
         booking_closes_at=now + timedelta(days=9),

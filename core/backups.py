@@ -149,7 +149,9 @@ def _backup_into(target: Path) -> dict:
         with conn.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
+            row = cursor.fetchone()
+            assert row is not None  # a SELECT of one function call always returns one row
+            snapshot = row[0]
         counts = row_counts(conn)
         _run(
             [

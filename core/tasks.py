@@ -1,11 +1,14 @@
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 
 from .figures import campaign_figures_refresh
 from .notifications import message_deliver, message_record_failure
 from .sms import SmsDeliveryError
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
+# base=DjangoTask: the class Celery's Django fix-up gives every task anyway, named so that the
+# type checker knows delay_on_commit (core.notifications queues this task with it).
+@shared_task(bind=True, base=DjangoTask, max_retries=5, default_retry_delay=30, acks_late=True)
 def deliver_message(self, message_id: int) -> str:
     """Deliver one queued message; safe to run twice (the service locks and checks)."""
     try:

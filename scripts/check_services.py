@@ -2,11 +2,22 @@
 
 import os
 import sys
+from typing import TypedDict
 
 import psycopg
 import redis
 
-PG = {
+
+class ConnectParams(TypedDict):
+    """The libpq parameters given to psycopg.connect (typed, so each reaches its keyword)."""
+
+    host: str
+    port: int
+    user: str
+    dbname: str
+
+
+PG: ConnectParams = {
     "host": os.environ.get("PGHOST", "127.0.0.1"),
     "port": int(os.environ.get("PGPORT", "5432")),
     "user": os.environ.get("PGUSER", "postgres"),
@@ -17,7 +28,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 problems = []
 try:
     with psycopg.connect(connect_timeout=3, **PG) as connection:
-        version = connection.execute("SHOW server_version").fetchone()[0]
+        row = connection.execute("SHOW server_version").fetchone()
+        assert row is not None  # SHOW always returns one row
+        version = row[0]
         print(f"PostgreSQL {version} at {PG['host']}:{PG['port']}: ok")
 except psycopg.Error as error:
     problems.append(f"PostgreSQL at {PG['host']}:{PG['port']} does not answer: {error}")

@@ -13,6 +13,7 @@ for report in map(Path, sys.argv[1:]):
         continue
     root = ET.parse(report).getroot()
     suite = root if root.tag == "testsuite" else root.find("testsuite")
+    assert suite is not None, f"{report}: no <testsuite> element"
     tests, failures, errors, skipped = (
         int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped")
     )

@@ -6,6 +6,7 @@ Profiles: ``dev`` (the embedded default: SQLite, eager Celery, console e-mail an
 """
 
 from pathlib import Path
+from typing import Any
 
 from celery.schedules import crontab
 
@@ -144,7 +145,8 @@ MEDIA_ROOT = BASE_DIR / "media"
 # Worker photos are personal data: kept out of MEDIA_ROOT (which a front server may publish)
 # and served only through a view that checks who asks (accounts.views.worker_photo).
 PRIVATE_MEDIA_ROOT = BASE_DIR / "private_media"
-STORAGES = {
+# Annotated so that profiles may spread and override one backend's entries.
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -199,6 +201,11 @@ ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 
 # --- Messages out (SMS, e-mail) -----------------------------------------------------------
 SMS_BACKEND = "core.sms.LogSmsSender"
+# Read only by the sender that needs each: FileSmsSender (integration) and HttpGatewaySmsSender
+# (production), whose profiles set them; declared here so that every profile has them.
+ANXUN_SMS_FILE = ""
+ANXUN_SMS_GATEWAY_URL = ""
+ANXUN_SMS_GATEWAY_TOKEN = ""
 DEFAULT_FROM_EMAIL = "安训 Anxun <noreply@anxun.example.cn>"
 
 # --- Celery -------------------------------------------------------------------------------
