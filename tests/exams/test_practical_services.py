@@ -21,6 +21,7 @@ from exams.models import (
     Subject,
 )
 from exams.practical import services
+from exams.practical.services import booking as booking_services
 from tests.exams import builders
 from tests.exams import practical_builders as pb
 from tests.factories import WorkerProfileFactory
@@ -735,7 +736,7 @@ def test_a_booking_moved_meanwhile_is_not_cancelled_against_the_wrong_session(
     services.booking_reschedule(
         booking_id=booking.pk, new_session_id=new.pk, worker=worker, now=now
     )
-    monkeypatch.setattr(services, "_session_of", lambda booking_id, worker: old.pk)  # stale read
+    monkeypatch.setattr(booking_services, "_session_of", lambda booking_id, worker: old.pk)  # stale read
     with refused("conflict"):
         services.booking_cancel(booking_id=booking.pk, worker=worker, now=now)
     assert_seats(old, new)
