@@ -62,7 +62,7 @@ BOOKED = [
     Booking.Status.COMPLETED,
     Booking.Status.NO_SHOW,
 ]
-ATTENDED = [Booking.Status.CHECKED_IN, Booking.Status.SCORES_DIFFER, Booking.Status.COMPLETED]
+ATTENDED = Booking.ATTENDED
 WAITING = [Booking.Status.WAITLISTED, Booking.Status.OFFERED]
 
 

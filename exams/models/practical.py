@@ -68,7 +68,7 @@ class PracticalSession(BaseModel):
     """A practical-exam session (场次) with a fixed number of seats.
 
     ``seats_taken`` counts confirmed, offered and checked-in bookings; it is changed only under a
-    lock on this row (``bookings.session_lock``), and the database refuses more than ``capacity``.
+    lock on this row (``exams.locks.sessions_lock``), and the database refuses more than ``capacity``.
     ``held_back`` seats are for urgent cases booked by centre staff.
     """
 
@@ -160,6 +160,12 @@ class Booking(BaseModel):
         Status.NO_SHOW,
     )
     ATTENDED = (Status.CHECKED_IN, Status.SCORES_DIFFER, Status.COMPLETED)  # came and was seen
+    TICKETED = (  # an admission ticket stands for it: a seat one may still come to, or came to
+        Status.CONFIRMED,
+        Status.CHECKED_IN,
+        Status.SCORES_DIFFER,
+        Status.COMPLETED,
+    )
 
     worker = models.ForeignKey(
         WorkerProfile, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="bookings"

@@ -17,7 +17,7 @@ from ..models import (
     PracticalSession,
 )
 from ..practical.filters import PracticalSessionAdminFilterSet
-from ..practical.services import session_create, session_update
+from ..practical.services import session_create, session_plan_problems, session_update
 from .common import ProtectedDeleteView, _DomainErrorOnForm
 
 
@@ -68,45 +68,24 @@ class PracticalSessionAdminForm(WagtailAdminModelForm):
     def clean(self):
         cleaned = super().clean()
         creating = self.instance.pk is None
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        capacity, held_back = cleaned.get("capacity"), cleaned.get("held_back")
-        subject, center = cleaned.get("subject"), cleaned.get("center")
-        if subject and center and not center.subjects.filter(pk=subject.pk).exists():
-            self.add_error(
-                "subject",
-                _("%(center)s does not offer %(subject)s.")
-                % {"center": center, "subject": subject},
-            )
-        moved = creating or "starts_at" in self.changed_data
-        if moved and starts and starts <= timezone.now():
-            self.add_error("starts_at", _("A session must start in the future."))
-            starts = None
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("A session must end after it starts."))
-        if capacity is not None:
-            if capacity < 1:
-                self.add_error("capacity", _("A session needs at least one seat."))
-            elif capacity < self.instance.seats_taken:
-                self.add_error("capacity", _seats_taken_error(self.instance.seats_taken))
-            if held_back is not None and held_back > capacity:
-                self.add_error("held_back", _("Seats held back cannot exceed the seats."))
-        if starts:
-            opens = cleaned.get("booking_opens_at") or (timezone.now() if creating else None)
-            closes = cleaned.get("booking_closes_at") or (
-                starts - timedelta(days=1) if creating else None
-            )
-            if opens and closes and not opens < closes <= starts:
-                self.add_error(
-                    "booking_closes_at",
-                    _("Booking must open before it closes, and close by the start."),
-                )
+        starts = cleaned.get("starts_at")
+        now = timezone.now()
+        default_closes = starts - timedelta(days=1) if creating and starts else None
+        for problem in session_plan_problems(
+            center=cleaned.get("center"),
+            subject=cleaned.get("subject"),
+            starts_at=starts,
+            ends_at=cleaned.get("ends_at"),
+            capacity=cleaned.get("capacity"),
+            held_back=cleaned.get("held_back"),
+            booking_opens_at=cleaned.get("booking_opens_at") or (now if creating else None),
+            booking_closes_at=cleaned.get("booking_closes_at") or default_closes,
+            seats_taken=self.instance.seats_taken,
+            check_start=creating or "starts_at" in self.changed_data,
+            now=now,
+        ):
+            self.add_error(problem.field, problem.message)
         return cleaned
-
-
-def _seats_taken_error(taken: int):
-    return _("%(taken)d seats are booked already: the session needs at least that many.") % {
-        "taken": taken
-    }
 
 
 class PracticalSessionIndexView(generic.IndexView):

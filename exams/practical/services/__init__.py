@@ -32,7 +32,7 @@ from .checkin import checkin_confirm, checkin_lookup
 from .common import _notify, offer_hours, reminder_hours
 from .eligibility import booking_eligibility_check, session_bookable_check
 from .scoring import booking_abandon, result_correct, rubric_marks, score_submit
-from .sessions import session_cancel, session_create, session_update
+from .sessions import session_cancel, session_create, session_plan_problems, session_update
 from .sweep import bookings_sweep
 
 SEAT_HOLDING = Booking.SEAT_HOLDING  # the group is declared on the model: read it there
@@ -63,6 +63,7 @@ __all__ = [
     "session_bookable_check",
     "session_cancel",
     "session_create",
+    "session_plan_problems",
     "session_update",
     "sessions_lock",
     "theory_pass_for",

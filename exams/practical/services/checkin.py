@@ -83,13 +83,7 @@ def _checkin_refusal(booking: Booking, *, center: ExamCenter, today) -> None:
             _("This ticket is for %(date)s, not today.") % {"date": day.isoformat()},
             code="not_today",
         )
-    if booking.status in (
-        Booking.Status.CANCELLED,
-        Booking.Status.LAPSED,
-        Booking.Status.NO_SHOW,
-        Booking.Status.WAITLISTED,
-        Booking.Status.OFFERED,
-    ):
+    if booking.status not in Booking.TICKETED:
         raise DomainError(
             _("This booking is not confirmed: it is %(status)s.")
             % {"status": booking.get_status_display()},

@@ -19,6 +19,89 @@ from .booking import waitlist_offer_free_seats
 from .common import _notify, _reason, _seats_change, _staff_check
 
 
+def session_plan_problems(
+    *,
+    center: ExamCenter | None,
+    subject: Subject | None,
+    starts_at,
+    ends_at,
+    capacity: int | None,
+    held_back: int | None,
+    booking_opens_at,
+    booking_closes_at,
+    seats_taken: int = 0,
+    check_start: bool = True,
+    now,
+) -> list[DomainError]:
+    """The refusal rules of a session's plan, written once, in the order they are checked:
+    ``session_create`` raises the first, the admin's session form shows each on its field.
+
+    A value given as None (a field the form could not read) skips the rules that need it, and
+    so does a start in the past for the rules measured from the start. ``seats_taken`` is the
+    floor of the seats of an existing session; ``check_start`` is false when an edit leaves the
+    start as it was (a session that has begun may still be corrected).
+    """
+    problems = []
+    if subject and center and not center.subjects.filter(pk=subject.pk).exists():
+        problems.append(
+            DomainError(
+                _("%(center)s does not offer %(subject)s.")
+                % {"center": center, "subject": subject},
+                code="subject_not_offered",
+                field="subject",
+            )
+        )
+    if check_start and starts_at and starts_at <= now:
+        problems.append(
+            DomainError(_("A session must start in the future."), code="past", field="starts_at")
+        )
+        starts_at = None
+    if starts_at and ends_at and ends_at <= starts_at:
+        problems.append(
+            DomainError(_("A session must end after it starts."), code="ends", field="ends_at")
+        )
+    if capacity is not None:
+        if capacity < 1:
+            problems.append(
+                DomainError(
+                    _("A session needs at least one seat."), code="capacity", field="capacity"
+                )
+            )
+        elif capacity < seats_taken:
+            problems.append(_seats_taken_error(seats_taken))
+        if held_back is not None and not 0 <= held_back <= capacity:
+            problems.append(
+                DomainError(
+                    _("Seats held back cannot exceed the seats."),
+                    code="held_back",
+                    field="held_back",
+                )
+            )
+    if (
+        starts_at
+        and booking_opens_at
+        and booking_closes_at
+        and not booking_opens_at < booking_closes_at <= starts_at
+    ):
+        problems.append(
+            DomainError(
+                _("Booking must open before it closes, and close by the start."),
+                code="window",
+                field="booking_closes_at",
+            )
+        )
+    return problems
+
+
+def _seats_taken_error(taken: int) -> DomainError:
+    return DomainError(
+        _("%(taken)d seats are booked already: the session needs at least that many.")
+        % {"taken": taken},
+        code="capacity",
+        field="capacity",
+    )
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -36,32 +119,21 @@ def session_create(
 ) -> PracticalSession:
     """Publish a session at a centre. Booking opens now and closes a day before, unless given."""
     now = now or timezone.now()
-    if not center.subjects.filter(pk=subject.pk).exists():
-        raise DomainError(
-            _("%(center)s does not offer %(subject)s.") % {"center": center, "subject": subject},
-            code="subject_not_offered",
-            field="subject",
-        )
-    if starts_at <= now:
-        raise DomainError(_("A session must start in the future."), code="past", field="starts_at")
-    if ends_at <= starts_at:
-        raise DomainError(_("A session must end after it starts."), code="ends", field="ends_at")
-    if capacity < 1:
-        raise DomainError(
-            _("A session needs at least one seat."), code="capacity", field="capacity"
-        )
-    if not 0 <= held_back <= capacity:
-        raise DomainError(
-            _("Seats held back cannot exceed the seats."), code="held_back", field="held_back"
-        )
     booking_opens_at = booking_opens_at or now
     booking_closes_at = booking_closes_at or starts_at - timedelta(days=1)
-    if not booking_opens_at < booking_closes_at <= starts_at:
-        raise DomainError(
-            _("Booking must open before it closes, and close by the start."),
-            code="window",
-            field="booking_closes_at",
-        )
+    problems = session_plan_problems(
+        center=center,
+        subject=subject,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        held_back=held_back,
+        booking_opens_at=booking_opens_at,
+        booking_closes_at=booking_closes_at,
+        now=now,
+    )
+    if problems:
+        raise problems[0]
     session = PracticalSession.objects.create(
         center=center,
         subject=subject,
@@ -93,12 +165,7 @@ def session_update(*, actor, session_id: int, changes: dict, now=None) -> Practi
     for name, value in changes.items():
         setattr(session, name, value)
     if session.capacity < session.seats_taken:
-        raise DomainError(
-            _("%(taken)d seats are booked already: the session needs at least that many.")
-            % {"taken": session.seats_taken},
-            code="capacity",
-            field="capacity",
-        )
+        raise _seats_taken_error(session.seats_taken)
     if not 0 <= session.held_back <= session.capacity:
         raise DomainError(
             _("Seats held back cannot exceed the seats."), code="held_back", field="held_back"
