@@ -203,7 +203,7 @@ class Booking(BaseModel):
             models.Index(fields=["status", "offer_expires_at"]),
             models.Index(fields=["updated_at"]),
         ]
-        constraints: list[models.BaseConstraint]  # below: they read the status groups
+        # constraints: set below the class Meta, since they read the status groups
 
     # A nested Meta cannot see the class body's names, so the constraints are set here, from the
     # groups above (as lists: the migrations hold lists, and a tuple would deconstruct apart).

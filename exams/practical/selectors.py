@@ -129,7 +129,8 @@ def theory_pass_for(*, worker: WorkerProfile, subject: Subject, on) -> TheoryAtt
         .order_by("-submitted_at")
         .first()
     )
-    if last_pass and last_pass.submitted_at + timedelta(days=subject.theory_valid_days) >= on:
+    submitted_at = last_pass.submitted_at if last_pass else None  # set on every submitted attempt
+    if submitted_at and submitted_at + timedelta(days=subject.theory_valid_days) >= on:
         return last_pass
     return None
 
@@ -141,8 +142,8 @@ def practical_fails(*, worker: WorkerProfile, subject: Subject, since) -> list:
     if since:
         results = results.filter(decided_at__gt=since)
         no_shows = no_shows.filter(ended_at__gt=since)
-    times = list(results.values_list("decided_at", flat=True))
-    times += list(no_shows.values_list("ended_at", flat=True))
+    times: list = list(results.values_list("decided_at", flat=True))
+    times += list(no_shows.values_list("ended_at", flat=True))  # set on every no-show
     return sorted(times, reverse=True)
 
 

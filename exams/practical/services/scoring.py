@@ -60,11 +60,13 @@ def _result_record(
 ) -> ExamResult:
     subject = booking.subject
     passed = practical >= subject.practical_pass_mark and not critical
+    theory_score = booking.theory_attempt.score
+    assert theory_score is not None, "a booking rests on a graded theory pass"
     result = ExamResult.objects.create(
         booking=booking,
         worker=booking.worker,
         subject=subject,
-        theory_score=booking.theory_attempt.score,
+        theory_score=theory_score,
         practical_score=practical,
         critical_failed=critical,
         passed=passed,
