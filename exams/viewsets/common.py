@@ -1,6 +1,8 @@
 """What the exam office's viewsets share: deleting what is still in use, and a service's
 refusal shown on the form."""
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from django.contrib import messages
 from django.db.models import ProtectedError
 from django.shortcuts import redirect
@@ -8,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.views import generic
 
 from core.errors import DomainError
+
+if TYPE_CHECKING:
+    # The mixins below go before a Wagtail view; to mypy that view is their base (Wagtail ships
+    # no types, so it is Any), at run time they are plain classes and the MRO is the view's.
+    ViewMixinBase: TypeAlias = generic.CreateView
+else:
+    ViewMixinBase = object
 
 
 class ProtectedDeleteView(generic.DeleteView):
@@ -29,7 +38,7 @@ class ProtectedDeleteView(generic.DeleteView):
             return redirect(self.get_success_url())
 
 
-class _DomainErrorOnForm:
+class _DomainErrorOnForm(ViewMixinBase):
     """A service's refusal is shown on the form (on its field, when it names one)."""
 
     def form_valid(self, form):

@@ -8,10 +8,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from ..models import (
-    RubricItem,
-    Subject,
-)
+from ..models import RubricItem, Subject
+from .common import ViewMixinBase
 
 
 def _warn_rubric(request, subject: Subject) -> None:
@@ -27,7 +25,7 @@ def _warn_rubric(request, subject: Subject) -> None:
         )
 
 
-class _RubricSavedMixin:
+class _RubricSavedMixin(ViewMixinBase):
     def save_action(self):
         response = super().save_action()
         _warn_rubric(self.request, self.object.subject)

@@ -22,7 +22,7 @@ from ..models import (
     QuestionCategory,
     Subject,
 )
-from .common import ProtectedDeleteView
+from .common import ProtectedDeleteView, ViewMixinBase
 
 
 def _category_label(category: QuestionCategory) -> str:
@@ -61,14 +61,14 @@ def _warn_blueprint(request, subject: Subject) -> None:
         messages.warning(request, problem)
 
 
-class _SubjectSavedMixin:
+class _SubjectSavedMixin(ViewMixinBase):
     def save_action(self):
         response = super().save_action()
         _warn_blueprint(self.request, self.object)
         return response
 
 
-class _RuleSavedMixin:
+class _RuleSavedMixin(ViewMixinBase):
     def save_action(self):
         response = super().save_action()
         _warn_blueprint(self.request, self.object.subject)
