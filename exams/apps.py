@@ -6,10 +6,14 @@ class ExamsConfig(AppConfig):
     name = "exams"
     verbose_name = _("Exams")
 
-    def ready(self):
-        # The exam side of certificates' port (certificates.ports): who works at which centre.
+    def ready(self) -> None:
+        from django.core import checks
+
         from certificates import ports
 
-        from .practical import services
+        from .ports import certificate_issuer_check
+        from .practical import selectors
 
-        ports.exam_side_register(staff_posts=lambda user: services.center_posts(user))
+        checks.register(certificate_issuer_check)
+        # The exam side of certificates' port (certificates.ports): who works at which centre.
+        ports.exam_side_register(staff_posts=selectors.center_posts)

@@ -13,20 +13,17 @@ the import and the admin form. Reading the file (encodings, CSV dialects, damage
 the roster import's (``training.imports``).
 """
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import tablib
 from django.db import transaction
-from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
-from core.events import audit_record
 from core.exports import spreadsheet_safe
 from core.spreadsheets import (
     HEADER_NOISE,
@@ -38,29 +35,42 @@ from core.spreadsheets import (
 )
 from training.imports import import_max_bytes
 
-from .models import BlueprintRule, Question, QuestionCategory, Subject
+from . import events
+from .bank_rules import (
+    DIFFICULTIES,
+    KIND_ALIASES,
+    KIND_NAMES,
+    KIND_ORDER,
+    LETTERS,
+    Reason,
+    answer_text,
+    blueprint_problems,
+    blueprint_totals,
+    clip,
+    question_key_parse,
+)
+from .models import Question, QuestionCategory, Subject
+
+# The rules are re-exported for the callers that import them from here.
+__all__ = [
+    "HEADERS",
+    "LETTERS",
+    "REQUIRED_COLUMNS",
+    "answer_text",
+    "bank_export",
+    "bank_export_rows",
+    "bank_file_read",
+    "bank_import",
+    "bank_import_file",
+    "bank_import_max_rows",
+    "blueprint_problems",
+    "blueprint_totals",
+    "question_bank_export",
+    "question_key_parse",
+]
 
 DEFAULT_MAX_ROWS = 5_000
 HEADER_SEARCH_ROWS = 5  # a title line or two may stand above the column names
-REPORT_VALUE_LENGTH = 80  # stems longer than this are cut in the report
-LETTERS = "ABCDEF"
-TRUE, FALSE = "正确", "错误"
-TF_CHOICES = [TRUE, FALSE]
-KIND_ORDER = {Question.Kind.TRUE_FALSE: 0, Question.Kind.SINGLE: 1, Question.Kind.MULTIPLE: 2}
-KIND_NAMES = {
-    Question.Kind.TRUE_FALSE: "判断",
-    Question.Kind.SINGLE: "单选",
-    Question.Kind.MULTIPLE: "多选",
-}
-_KIND_ALIASES = {
-    **dict.fromkeys(("判断", "判断题", "tf", "true/false"), Question.Kind.TRUE_FALSE),
-    **dict.fromkeys(("单选", "单选题", "single"), Question.Kind.SINGLE),
-    **dict.fromkeys(("多选", "多选题", "multiple"), Question.Kind.MULTIPLE),
-}
-_TF_ANSWERS = {"正确": TRUE, "对": TRUE, "√": TRUE, "错误": FALSE, "错": FALSE, "×": FALSE}
-_DIFFICULTY = {"1": 1, "2": 2, "3": 3, "易": 1, "中": 2, "难": 3}
-_ANSWER_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
-
 # The columns, in the order they are written, and how the header names them.
 HEADERS: dict[str, str] = {
     "subject": "科目代码",
@@ -91,152 +101,6 @@ def bank_import_max_rows() -> int:
     from django.conf import settings
 
     return getattr(settings, "ANXUN_BANK_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
-
-
-# --- The rules of a question's choices and answer ---------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a row or a form is refused: a stable code (for tests and tools) and a message."""
-
-    code: str
-    message: str
-
-
-def answer_text(*, kind: str, choices: list[str], correct: list[int]) -> str:
-    """The answer as a person writes it: 正确/错误 for true/false, else letters (A, ACD)."""
-    if kind == Question.Kind.TRUE_FALSE and len(correct) == 1 and correct[0] < len(choices):
-        return choices[correct[0]]
-    return "".join(LETTERS[i] for i in sorted(correct) if i < len(LETTERS))
-
-
-def question_key_parse(
-    *, kind: str, choices: list[str], answer: str
-) -> tuple[list[str], list[int], list[Reason]]:
-    """Check a question's choices and written answer against its type.
-
-    Returns the choices (a true/false question without choices gets 正确, 错误), the correct
-    choices as 0-based indexes, and the reasons it is refused (empty when valid).
-    """
-    choices = [choice.strip() for choice in choices]
-    reasons: list[Reason] = []
-    answer = (answer or "").strip()
-    if len(choices) > len(LETTERS):
-        reasons.append(
-            Reason(
-                "too_many_choices",
-                _("A question has at most %(n)d choices.") % {"n": len(LETTERS)},
-            )
-        )
-        return choices, [], reasons
-    if kind == Question.Kind.TRUE_FALSE:
-        choices = choices or list(TF_CHOICES)
-        if sorted(choices) != sorted(TF_CHOICES):
-            reasons.append(
-                Reason(
-                    "tf_choices",
-                    _("The choices of a true/false question are 正确 and 错误."),
-                )
-            )
-            return choices, [], reasons
-        if not answer:
-            return choices, [], [Reason("answer_missing", _("The answer is missing."))]
-        value = _TF_ANSWERS.get(answer)
-        if value is None and answer.upper() in ("A", "B"):
-            value = choices["AB".index(answer.upper())]
-        if value is None:
-            reasons.append(
-                Reason("tf_answer", _("The answer of a true/false question is 正确 or 错误."))
-            )
-            return choices, [], reasons
-        return choices, [choices.index(value)], reasons
-    if len(choices) < 2:
-        reasons.append(
-            Reason("too_few_choices", _("A choice question needs at least two choices."))
-        )
-    if not answer:
-        reasons.append(Reason("answer_missing", _("The answer is missing.")))
-        return choices, [], reasons
-    letters = _ANSWER_SEPARATORS.sub("", answer).upper()
-    if not letters or any(letter not in LETTERS for letter in letters):
-        reasons.append(
-            Reason(
-                "answer_letters",
-                _("The answer “%(value)s” is not made of choice letters A to F.")
-                % {"value": _clip(answer, 20)},
-            )
-        )
-        return choices, [], reasons
-    correct = sorted({LETTERS.index(letter) for letter in letters})
-    missing = [LETTERS[i] for i in correct if i >= len(choices)]
-    if missing:
-        reasons.append(
-            Reason(
-                "answer_without_choice",
-                _("The answer names choice %(letters)s, which is empty.")
-                % {"letters": "、".join(missing)},
-            )
-        )
-    if kind == Question.Kind.SINGLE and len(correct) > 1:
-        reasons.append(
-            Reason(
-                "single_many_answers",
-                _("A single-choice question has exactly one answer; this one has %(n)d.")
-                % {"n": len(correct)},
-            )
-        )
-    if kind == Question.Kind.MULTIPLE and len(correct) < 2:
-        reasons.append(
-            Reason(
-                "multiple_one_answer",
-                _("A multiple-choice question has at least two answers."),
-            )
-        )
-    return choices, correct, reasons
-
-
-def blueprint_problems(*, subject: Subject) -> list[str]:
-    """What stops a paper being drawn: points not adding up to 100, or too few active
-    questions of a rule's type (and category). Empty when a paper can be drawn."""
-    problems = []
-    rules = list(BlueprintRule.objects.filter(subject=subject).select_related("category"))
-    total = sum(rule.count * rule.points_each for rule in rules)
-    if total != 100:
-        problems.append(
-            _("The blueprint of %(subject)s adds up to %(total)d points, not 100.")
-            % {"subject": subject.name, "total": total}
-        )
-    active = Question.objects.filter(subject=subject, active=True)
-    for rule in rules:
-        pool = active.filter(kind=rule.kind)
-        if rule.category_id:
-            pool = pool.filter(category_id=rule.category_id)
-        available = pool.count()
-        if available < rule.count:
-            problems.append(
-                _(
-                    "The blueprint draws %(count)d questions of type %(kind)s%(category)s, "
-                    "but the bank has %(available)d in use."
-                )
-                % {
-                    "count": rule.count,
-                    "kind": rule.get_kind_display(),
-                    "category": f" ({rule.category.name})" if rule.category else "",
-                    "available": available,
-                }
-            )
-    return problems
-
-
-def blueprint_totals() -> dict[int, int]:
-    """Subject id → the points its blueprint adds up to (one query)."""
-    return dict(
-        BlueprintRule.objects.order_by()
-        .values("subject_id")
-        .annotate(total=Sum(F("count") * F("points_each")))
-        .values_list("subject_id", "total")
-    )
 
 
 # --- Export ---------------------------------------------------------------------------------
@@ -285,6 +149,15 @@ def bank_export(*, subject: Subject, file_format: str) -> tuple[bytes, str, str]
             f"{name}.xlsx",
         )
     raise ValueError(file_format)
+
+
+@transaction.atomic
+def question_bank_export(*, actor, subject: Subject, file_format: str) -> tuple[bytes, str, str]:
+    """``bank_export`` for a member of staff: the export is recorded in the audit trail (who
+    took the bank, which subject, which format). Returns the content, its type and file name."""
+    exported = bank_export(subject=subject, file_format=file_format)
+    events.question_bank_exported(actor=actor, subject=subject, file_format=file_format)
+    return exported
 
 
 # --- Reading a file -------------------------------------------------------------------------
@@ -378,11 +251,6 @@ def _too_many_rows(max_rows: int) -> DomainError:
 # --- Importing ------------------------------------------------------------------------------
 
 
-def _clip(value: str, length: int = REPORT_VALUE_LENGTH) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= length else value[: length - 1] + "…"
-
-
 def stem_key(stem: str) -> str:
     """How stems are matched: whitespace does not count."""
     return " ".join(stem.split())
@@ -412,7 +280,7 @@ def _row_check(row: dict, subjects: dict[str, Subject]) -> _Checked:
         reasons.append(
             Reason(
                 "unknown_subject",
-                _("Unknown subject code “%(value)s”.") % {"value": _clip(code, 40)},
+                _("Unknown subject code “%(value)s”.") % {"value": clip(code, 40)},
             )
         )
     else:
@@ -422,13 +290,13 @@ def _row_check(row: dict, subjects: dict[str, Subject]) -> _Checked:
         reasons.append(Reason("category_missing", _("The category is missing.")))
     elif len(checked.category) > QuestionCategory._meta.get_field("name").max_length:
         reasons.append(Reason("category_too_long", _("The category name is too long.")))
-    kind = _KIND_ALIASES.get(HEADER_NOISE.sub("", row["kind"]).lower())
+    kind = KIND_ALIASES.get(HEADER_NOISE.sub("", row["kind"]).lower())
     if kind is None:
         reasons.append(
             Reason(
                 "unknown_kind",
                 _("Unknown question type “%(value)s”: use 判断, 单选 or 多选.")
-                % {"value": _clip(row["kind"], 20)},
+                % {"value": clip(row["kind"], 20)},
             )
         )
     checked.kind = kind or ""
@@ -453,7 +321,7 @@ def _row_check(row: dict, subjects: dict[str, Subject]) -> _Checked:
         reasons.extend(key_reasons)
     checked.explanation = row["explanation"]
     if row["difficulty"]:
-        checked.difficulty = _DIFFICULTY.get(row["difficulty"])
+        checked.difficulty = DIFFICULTIES.get(row["difficulty"])
         if checked.difficulty is None:
             reasons.append(
                 Reason(
@@ -467,9 +335,9 @@ def _row_check(row: dict, subjects: dict[str, Subject]) -> _Checked:
 def _refused(row: dict, reasons: list[Reason]) -> dict:
     return {
         "row": row["row"],
-        "subject": _clip(row["subject"], 40),
-        "kind": _clip(row["kind"], 20),
-        "stem": _clip(row["stem"]),
+        "subject": clip(row["subject"], 40),
+        "kind": clip(row["kind"], 20),
+        "stem": clip(row["stem"]),
         "reasons": [reason.message for reason in reasons],
         "codes": [reason.code for reason in reasons],
     }
@@ -582,11 +450,8 @@ def bank_import(*, rows: list[dict], actor, file_name: str = "") -> dict:
     )
     by_pk = {subject.pk: subject for subject in subjects.values()}
     for subject_id, count in counts.items():
-        audit_record(
-            actor=actor,
-            verb="question_bank.imported",
-            target=by_pk[subject_id],
-            after={"file": file_name[:200], **count},
+        events.question_bank_imported(
+            actor=actor, subject=by_pk[subject_id], file_name=file_name, counts=count
         )
     return {
         "file": file_name,

@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile
 from core.errors import DomainError
-from core.events import audit_record
-from training.models import TrainingRecord
 from training.selectors import training_completed
 
+from . import events
+from .locks import answer_lock_or_create, attempt_lock
 from .models import AttemptAnswer, BlueprintRule, Question, Subject, TheoryAttempt
+from .selectors import last_training_at
 
 
 def grace_seconds() -> int:
@@ -30,15 +31,6 @@ def grace_seconds() -> int:
 
 
 # --- Eligibility ----------------------------------------------------------------------------
-
-
-def _last_training_at(*, worker: WorkerProfile, subject: Subject):
-    return (
-        TrainingRecord.objects.filter(worker=worker, course__in=subject.required_courses.all())
-        .order_by("-completed_at")
-        .values_list("completed_at", flat=True)
-        .first()
-    )
 
 
 def attempt_eligibility_check(*, worker: WorkerProfile, subject: Subject, now=None) -> None:
@@ -73,7 +65,7 @@ def attempt_eligibility_check(*, worker: WorkerProfile, subject: Subject, now=No
         filter(
             None,
             [
-                _last_training_at(worker=worker, subject=subject),
+                last_training_at(worker=worker, subject=subject),
                 last_pass and last_pass.submitted_at,
             ],
         ),
@@ -193,9 +185,7 @@ def attempt_start(*, worker: WorkerProfile, subject: Subject, now=None) -> Theor
         return TheoryAttempt.objects.get(
             worker=worker, subject=subject, status=TheoryAttempt.Status.IN_PROGRESS
         )
-    audit_record(
-        actor=worker.user, verb="attempt.started", target=attempt, after={"number": number}
-    )
+    events.attempt_started(actor=worker.user, attempt=attempt)
     return attempt
 
 
@@ -223,7 +213,7 @@ def answer_save(
     nothing (a stale retry never overwrites a newer answer); saving the same thing twice is
     harmless. Refused after the deadline plus the grace, and for anyone but the taker."""
     now = now or timezone.now()
-    attempt = TheoryAttempt.objects.select_for_update().filter(pk=attempt_id, worker=worker).first()
+    attempt = attempt_lock(attempt_id, worker=worker)
     if attempt is None:
         raise DomainError(_("No such attempt."), code="not_found")
     if attempt.status != TheoryAttempt.Status.IN_PROGRESS:
@@ -235,7 +225,7 @@ def answer_save(
     if not _is_int(seq) or not 1 <= seq < 2**31:
         raise DomainError(_("A save needs a sequence number."), code="malformed")
     picked = _valid_selection(attempt.paper[position], selected)
-    answer, created = AttemptAnswer.objects.select_for_update().get_or_create(
+    answer, created = answer_lock_or_create(
         attempt=attempt,
         position=position,
         defaults={"selected": picked, "seq": seq, "saved_at": now},
@@ -271,10 +261,7 @@ def attempt_submit(
     """Submit and grade once: a second submit (another tab, a retry, the sweep) returns the
     same result. The finish time is never later than the deadline."""
     now = now or timezone.now()
-    attempts = TheoryAttempt.objects.select_for_update()
-    if worker is not None:
-        attempts = attempts.filter(worker=worker)
-    attempt = attempts.filter(pk=attempt_id).first()
+    attempt = attempt_lock(attempt_id, worker=worker)
     if attempt is None:
         raise DomainError(_("No such attempt."), code="not_found")
     if attempt.status == TheoryAttempt.Status.SUBMITTED:
@@ -284,12 +271,7 @@ def attempt_submit(
     attempt.auto_submitted = automatic
     attempt.submitted_at = min(now, attempt.deadline)
     attempt.save()
-    audit_record(
-        actor=attempt.worker.user if worker else None,
-        verb="attempt.submitted",
-        target=attempt,
-        after={"score": attempt.score, "passed": attempt.passed, "auto": attempt.auto_submitted},
-    )
+    events.attempt_submitted(actor=attempt.worker.user if worker else None, attempt=attempt)
     return attempt
 
 

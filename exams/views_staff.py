@@ -12,7 +12,6 @@ everyone else gets 403.
 from uuid import uuid4
 
 from django import forms
-from django.contrib.auth.mixins import AccessMixin, PermissionRequiredMixin
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -24,22 +23,28 @@ from django.views.generic import FormView, ListView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.permissions import Action, may, workers_visible_to
+from accounts.permissions import ActionRequiredMixin
 from core.errors import DomainError
-from core.events import audit_record
 from core.exports import AuditedExportMixin
 from training.imports import import_max_bytes
 
 from .bank_io import (
     HEADERS,
     REQUIRED_COLUMNS,
-    bank_export,
     bank_import_file,
     bank_import_max_rows,
-    blueprint_totals,
+    question_bank_export,
 )
+from .bank_rules import blueprint_totals
 from .filters import AttemptFilter
 from .models import Question, Subject, TheoryAttempt
+from .scopes import (
+    ATTEMPTS_VIEW_PERMISSION,
+    attempts_visible_to,
+    may_edit_bank,
+    may_view_attempts,
+    may_view_bank,
+)
 from .statistics import (
     EASY_P,
     HARD_P,
@@ -55,41 +60,22 @@ REFUSED_PER_PAGE = 100
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-# --- Who may ---------------------------------------------------------------------------------
+# --- Who may (the rules are exams.scopes) -------------------------------------------------------
 
 
-def may_view_attempts(user) -> bool:
-    return user.is_authenticated and (
-        user.has_perm("exams.view_theoryattempt") or may(user, Action.VIEW_CAMPAIGN)
-    )
+class AttemptViewerMixin(ActionRequiredMixin):
+    def allows(self, request, *args, **kwargs) -> bool:
+        return may_view_attempts(request.user)
 
 
-def attempts_visible_to(user):
-    """The attempts a staff user may see (the scope every attempts page reads through)."""
-    attempts = TheoryAttempt.objects.all()
-    if user.has_perm("exams.view_theoryattempt"):
-        return attempts
-    if may(user, Action.VIEW_CAMPAIGN):
-        return attempts.filter(worker__in=workers_visible_to(user))
-    return attempts.none()
+class BankViewerMixin(ActionRequiredMixin):
+    def allows(self, request, *args, **kwargs) -> bool:
+        return may_view_bank(request.user)
 
 
-class AttemptViewerMixin(AccessMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not may_view_attempts(request.user):
-            self.raise_exception = True
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
-
-
-class BankViewerMixin(PermissionRequiredMixin):
-    permission_required = "exams.view_question"
-
-
-class BankEditorMixin(PermissionRequiredMixin):
-    permission_required = ("exams.add_question", "exams.change_question")
+class BankEditorMixin(ActionRequiredMixin):
+    def allows(self, request, *args, **kwargs) -> bool:
+        return may_edit_bank(request.user)
 
 
 # --- Question bank ----------------------------------------------------------------------------
@@ -121,7 +107,7 @@ class BankIndexView(BankViewerMixin, ListView):
             subject.blueprint_total = totals.get(subject.pk, 0)
         user = self.request.user
         return super().get_context_data(
-            may_import=user.has_perms(BankEditorMixin.permission_required),
+            may_import=may_edit_bank(user),
             may_view_attempts=may_view_attempts(user),
             export_formats=EXPORT_FORMATS,
             **kwargs,
@@ -133,12 +119,8 @@ class BankExportView(BankViewerMixin, View):
         if file_format not in EXPORT_FORMATS:
             raise Http404
         subject = get_object_or_404(Subject, code=code)
-        content, content_type, filename = bank_export(subject=subject, file_format=file_format)
-        audit_record(
-            actor=request.user,
-            verb="export.question_bank",
-            target=subject,
-            after={"format": file_format},
+        content, content_type, filename = question_bank_export(
+            actor=request.user, subject=subject, file_format=file_format
         )
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -231,7 +213,7 @@ class StatisticsIndexView(AttemptViewerMixin, ListView):
     def get_queryset(self):
         submitted = Q(attempts__status=TheoryAttempt.Status.SUBMITTED)
         scope = attempts_visible_to(self.request.user)
-        if not self.request.user.has_perm("exams.view_theoryattempt"):
+        if not self.request.user.has_perm(ATTEMPTS_VIEW_PERMISSION):
             submitted &= Q(attempts__in=scope)
         return Subject.objects.annotate(submitted=Count("attempts", filter=submitted)).order_by(
             "code"

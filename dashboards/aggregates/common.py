@@ -20,7 +20,7 @@ BOOKED = [
     Booking.Status.COMPLETED,
     Booking.Status.NO_SHOW,
 ]
-ATTENDED = [Booking.Status.CHECKED_IN, Booking.Status.SCORES_DIFFER, Booking.Status.COMPLETED]
+ATTENDED = list(Booking.ATTENDED)
 WAITING = [Booking.Status.WAITLISTED, Booking.Status.OFFERED]
 
 

@@ -1,11 +1,12 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 
 from accounts.filters import ALL, date_input, yes_no_select
 from accounts.models import District
 
-from ..models import Booking, ExamResult, PracticalSession, Subject
+from ..models import Booking, ExamCenter, ExamResult, PracticalSession, Subject
 
 
 def _subject_filter():
@@ -83,3 +84,25 @@ class ResultFilter(_PersonSearch):
     class Meta:
         model = ExamResult
         fields = ["q", "subject", "passed", "decided_from", "decided_to"]
+
+
+class PracticalSessionAdminFilterSet(WagtailFilterSet):
+    subject = django_filters.ModelChoiceFilter(
+        label=_("Subject"), queryset=Subject.objects.all(), empty_label=ALL
+    )
+    center = django_filters.ModelChoiceFilter(
+        label=PracticalSession._meta.get_field("center").verbose_name,
+        queryset=ExamCenter.objects.all(),
+        empty_label=ALL,
+    )
+    starts_at = django_filters.DateFromToRangeFilter(
+        label=PracticalSession._meta.get_field("starts_at").verbose_name,
+        widget=DateRangePickerWidget,
+    )
+    cancelled = django_filters.BooleanFilter(
+        label=PracticalSession._meta.get_field("cancelled").verbose_name
+    )
+
+    class Meta:
+        model = PracticalSession
+        fields = ["subject", "center", "starts_at", "cancelled"]

@@ -3,14 +3,28 @@
 import calendar
 from datetime import date, datetime, time, timedelta
 
+from django.core import signing
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile
+from core.errors import DomainError
+from core.notifications import absolute_url
 
-from ..models import Booking, ExamCenter, PracticalSession
+from ..models import (
+    Booking,
+    CenterStaff,
+    ExamCenter,
+    ExamResult,
+    PracticalSession,
+    RubricItem,
+    Subject,
+    TheoryAttempt,
+)
 
-ATTENDED = [Booking.Status.CHECKED_IN, Booking.Status.SCORES_DIFFER, Booking.Status.COMPLETED]
+TICKET_SALT = "anxun.admission-ticket"
 
 
 def sessions_open(*, now=None) -> QuerySet[PracticalSession]:
@@ -75,7 +89,7 @@ def center_sessions(center: ExamCenter) -> QuerySet[PracticalSession]:
         PracticalSession.objects.filter(center=center)
         .select_related("subject", "center")
         .annotate(
-            attended=Count("bookings", filter=Q(bookings__status__in=ATTENDED)),
+            attended=Count("bookings", filter=Q(bookings__status__in=Booking.ATTENDED)),
             no_shows=Count("bookings", filter=Q(bookings__status=Booking.Status.NO_SHOW)),
             waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
             passed=Count("bookings", filter=Q(bookings__result__passed=True)),
@@ -101,3 +115,72 @@ def today_sessions(center: ExamCenter, *, now=None) -> QuerySet[PracticalSession
         .filter(starts_at__gte=start, starts_at__lt=end)
         .order_by("starts_at")
     )
+
+
+# --- Eligibility, posts, rubric and tickets: the reads the services and pages share ---------
+
+
+def theory_pass_for(*, worker: WorkerProfile, subject: Subject, on) -> TheoryAttempt | None:
+    """The latest theory pass still valid at ``on`` (a session's start), or None."""
+    last_pass = (
+        TheoryAttempt.objects.filter(
+            worker=worker, subject=subject, status=TheoryAttempt.Status.SUBMITTED, passed=True
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
+    submitted_at = last_pass.submitted_at if last_pass else None  # set on every submitted attempt
+    if submitted_at and submitted_at + timedelta(days=subject.theory_valid_days) >= on:
+        return last_pass
+    return None
+
+
+def practical_fails(*, worker: WorkerProfile, subject: Subject, since) -> list:
+    """Times of failed practical exams and no-shows after ``since``, newest first."""
+    results = ExamResult.objects.filter(worker=worker, subject=subject, passed=False)
+    no_shows = Booking.objects.filter(worker=worker, subject=subject, status=Booking.Status.NO_SHOW)
+    if since:
+        results = results.filter(decided_at__gt=since)
+        no_shows = no_shows.filter(ended_at__gt=since)
+    times: list = list(results.values_list("decided_at", flat=True))
+    times += list(no_shows.values_list("ended_at", flat=True))  # set on every no-show
+    return sorted(times, reverse=True)
+
+
+def live_booking(worker: WorkerProfile, subject: Subject) -> Booking | None:
+    """The worker's live booking of the subject (``Booking.LIVE``: at most one), or None."""
+    return (
+        Booking.objects.filter(worker=worker, subject=subject, status__in=Booking.LIVE)
+        .select_related("session__center")
+        .first()
+    )
+
+
+def center_posts(user) -> dict[int, CenterStaff]:
+    """The centres a user works at, by centre id."""
+    if not user.is_authenticated:
+        return {}
+    return {post.center_id: post for post in CenterStaff.objects.filter(user=user)}
+
+
+def rubric_for(subject: Subject) -> list[RubricItem]:
+    """The subject's rubric, in order; ``DomainError`` unless it adds up to 100 points."""
+    items = list(RubricItem.objects.filter(subject=subject))
+    if not items or sum(item.max_points for item in items) != 100:
+        raise DomainError(
+            _("This subject's rubric does not add up to 100 points; tell the exam office."),
+            code="rubric_invalid",
+        )
+    return items
+
+
+def ticket_token(booking: Booking) -> str:
+    """The signed token in a ticket's QR code: the booking id and a signature (the secret key
+    never leaves the server, so a token cannot be made up or altered)."""
+    return signing.Signer(salt=TICKET_SALT).sign(str(booking.pk))
+
+
+def ticket_url(booking: Booking) -> str:
+    """What the ticket's QR encodes: the check-in address with the token, so a staff phone's
+    camera app opens the check-in page directly."""
+    return absolute_url(reverse("centre:check_in_scan")) + "?t=" + ticket_token(booking)

@@ -58,11 +58,7 @@ class RosterTable(_Person):
         if record.status == Booking.Status.CHECKED_IN:
             url = reverse("centre:score", args=[code, record.pk])
             links.append(format_html('<a class="btn btn-small" href="{}">{}</a>', url, _("Score")))
-        if record.status in (
-            Booking.Status.CHECKED_IN,
-            Booking.Status.SCORES_DIFFER,
-            Booking.Status.COMPLETED,
-        ):
+        if record.status in Booking.ATTENDED:
             url = reverse("centre:correct", args=[code, record.pk])
             links.append(format_html('<a href="{}">{}</a>', url, _("Scores")))
         return format_html(" ".join(["{}"] * len(links)), *links) if links else ""

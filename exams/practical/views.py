@@ -106,7 +106,7 @@ def session_detail(request, session_id: int):
     worker = _worker_or_none(request)
     refusal = booking = None
     if worker is not None:
-        booking = services.live_booking(worker, session.subject)
+        booking = selectors.live_booking(worker, session.subject)
         if booking is None:
             try:
                 services.session_bookable_check(session, now=timezone.now(), urgent=False)

@@ -1,0 +1,98 @@
+"""The refusal rules of booking, written once: the booking page shows them and the booking
+services enforce them (DESIGN.md §2, per subject: a theory pass valid on the session's date;
+one live booking per subject; after a practical fail, a no-show counting as one, one free
+retake within ``free_retake_days``; after ``fails_before_retraining`` the training again)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import WorkerProfile
+from core.errors import DomainError
+from core.exports import local_time_text
+
+from ...models import Booking, ExamResult, PracticalSession, TheoryAttempt
+from ...selectors import last_training_at
+from ..selectors import practical_fails, theory_pass_for
+
+
+def booking_eligibility_check(
+    *, worker: WorkerProfile, session: PracticalSession, now=None
+) -> TheoryAttempt:
+    """Return the theory pass a booking rests on, or raise DomainError saying why not."""
+    now = now or timezone.now()
+    subject = session.subject
+    theory = theory_pass_for(worker=worker, subject=subject, on=session.starts_at)
+    if theory is None:
+        raise DomainError(
+            _(
+                "Book the practical exam after passing the theory exam; the pass must still be "
+                "valid on the day of the session."
+            ),
+            code="theory_required",
+        )
+    if ExamResult.objects.filter(
+        worker=worker, subject=subject, passed=True, decided_at__gt=theory.submitted_at
+    ).exists():
+        raise DomainError(
+            _("You have already passed the practical exam of %(subject)s.") % {"subject": subject},
+            code="already_passed",
+        )
+    fresh_start = max(
+        filter(None, [theory.submitted_at, last_training_at(worker=worker, subject=subject)])
+    )
+    fails = practical_fails(worker=worker, subject=subject, since=fresh_start)
+    if len(fails) >= subject.fails_before_retraining:
+        raise DomainError(
+            _(
+                "You have not passed the practical exam %(n)d times (a missed session counts). "
+                "Complete the required training again, then book."
+            )
+            % {"n": len(fails)},
+            code="retraining_required",
+        )
+    if fails and session.starts_at > fails[0] + timedelta(days=subject.free_retake_days):
+        raise DomainError(
+            _(
+                "The free retake must be taken by %(date)s; this session is later. Choose an "
+                "earlier session, or complete the required training again."
+            )
+            % {"date": timezone.localdate(fails[0] + timedelta(days=subject.free_retake_days))},
+            code="retake_expired",
+        )
+    return theory
+
+
+def session_bookable_check(session: PracticalSession, *, now, urgent: bool) -> None:
+    """Raise DomainError if the session cannot take bookings now (window, start, cancelled)."""
+    if session.cancelled:
+        raise DomainError(_("This session has been cancelled."), code="cancelled")
+    if session.starts_at <= now:
+        raise DomainError(_("This session has already started."), code="past")
+    if urgent:
+        return  # the centre may seat an urgent case until the session starts
+    if now < session.booking_opens_at:
+        raise DomainError(
+            _("Booking for this session opens at %(time)s.")
+            % {"time": local_time_text(session.booking_opens_at)},
+            code="not_open",
+        )
+    if now >= session.booking_closes_at:
+        raise DomainError(_("Booking for this session has closed."), code="closed")
+
+
+def _already_booked(existing: Booking | None) -> DomainError:
+    if existing is None:  # the other booking was cancelled in the meantime: try again
+        return DomainError(
+            _("This booking has just been changed. Reload the page and try again."),
+            code="conflict",
+        )
+    return DomainError(
+        _(
+            "You already have a booking for this subject (%(time)s, %(center)s). Cancel or "
+            "reschedule it instead."
+        )
+        % {"time": local_time_text(existing.session.starts_at), "center": existing.session.center},
+        code="already_booked",
+    )
