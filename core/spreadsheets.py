@@ -1,12 +1,18 @@
 """Reading uploaded spreadsheets (CSV in UTF-8 or GB18030, XLSX) into rows of cells, refusing
-unreadable files with a translated ``DomainError`` on the form's ``file`` field. Shared by the
-roster import (training) and the question-bank import (exams)."""
+unreadable files with a translated ``DomainError`` on the form's ``file`` field, and finding the
+row that names the columns (``sheet_rows``). Shared by the roster import (training) and the
+question-bank import (exams).
+
+Our own code, not tablib's: tablib takes the first row as the header, while the files people
+upload here carry a title line or two above the column names, name columns with notes and
+marks ("身份证号（必填）"), and must be refused row by row with the line the user sees."""
 
 import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy
@@ -109,3 +115,94 @@ def too_big(size: int, *, limit: int) -> DomainError:
         % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
         code="too_big",
     )
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """What ``sheet_rows`` found: ``columns`` maps each field to its column index (None when no
+    row within the search named every required column), ``first_header`` is the first
+    non-empty row (to name what is missing), ``rows`` the data rows below the header."""
+
+    columns: dict[str, int] | None
+    first_header: list[str] | None
+    rows: list[dict]
+
+
+def sheet_rows(
+    records: Iterable,
+    *,
+    aliases: Mapping[str, Iterable[str]],
+    required: Iterable[str],
+    max_rows: int,
+    search_rows: int,
+    too_many_rows: Callable[[int], DomainError],
+    duplicate_column: Callable[[str], DomainError] | None = None,
+    cell: Callable[[object], str] = cell_text,
+) -> SheetRows:
+    """Find the header within the first ``search_rows`` lines and read the rows below it.
+
+    A header names columns by any of a field's ``aliases``, compared without case, spaces,
+    ``*`` marks and (notes) (``HEADER_NOISE``); it is the first line that names every
+    ``required`` field. A field named twice in that line raises ``duplicate_column(field)``
+    when given, else its first column counts. Each row is ``{"row": n, field: text, …}`` with
+    every field of ``aliases`` ("" when the file has no such column), ``n`` being the line as
+    the user sees it; blank lines and rows with no value in any field are left out. More than
+    ``max_rows`` rows (or a file of endless blank lines) raises ``too_many_rows(max_rows)``.
+    """
+    by_alias = {alias.lower(): field for field, names in aliases.items() for alias in names}
+    required = tuple(required)
+    fields = tuple(aliases)
+    # Blank lines are skipped, but a file cannot be made of them forever (a "zip bomb" workbook).
+    max_lines = 2 * max_rows + search_rows + 1000
+    columns: dict[str, int] | None = None
+    first_header: list[str] | None = None
+    rows: list[dict] = []
+    for line, record in enumerate(records, start=1):
+        if line > max_lines:
+            raise too_many_rows(max_rows)
+        cells = [cell(value) for value in record]
+        if not any(cells):
+            continue
+        if columns is None:
+            found = _header_columns(cells, by_alias, duplicate_column)
+            if all(field in found for field in required):
+                columns = found
+            elif first_header is None:
+                first_header = cells
+            if columns is None and line >= search_rows:
+                break
+            continue
+        if len(rows) >= max_rows:
+            raise too_many_rows(max_rows)
+        row: dict = {"row": line}
+        for field in fields:
+            index = columns.get(field)
+            row[field] = cells[index] if index is not None and index < len(cells) else ""
+        if any(row[field] for field in fields):
+            rows.append(row)
+    return SheetRows(columns=columns, first_header=first_header, rows=rows)
+
+
+def header_columns(cells: list[str], *, aliases: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """Which column index holds which field in one header line (the first of a field named
+    twice), for naming what a header lacks."""
+    by_alias = {alias.lower(): field for field, names in aliases.items() for alias in names}
+    return _header_columns(cells, by_alias, None)
+
+
+def _header_columns(
+    cells: list[str],
+    by_alias: Mapping[str, str],
+    duplicate_column: Callable[[str], DomainError] | None,
+) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, header in enumerate(cells):
+        field = by_alias.get(HEADER_NOISE.sub("", header).lower())
+        if field is None:
+            continue
+        if field in columns:
+            if duplicate_column is not None:
+                raise duplicate_column(field)
+            continue
+        columns[field] = index
+    return columns

@@ -30,6 +30,7 @@ from core.spreadsheets import (
     cell_text,
     csv_records,
     file_error,
+    sheet_rows,
     too_big,
     xlsx_records,
 )
@@ -94,7 +95,6 @@ _COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "difficulty": ("难度", "difficulty"),
 }
 REQUIRED_COLUMNS = ("subject", "category", "kind", "stem", "answer")
-_ALIASES = {alias.lower(): key for key, aliases in _COLUMN_ALIASES.items() for alias in aliases}
 
 
 def bank_import_max_rows() -> int:
@@ -174,10 +174,6 @@ def _cell(value) -> str:
     return text
 
 
-def _column_key(header: str) -> str | None:
-    return _ALIASES.get(HEADER_NOISE.sub("", header).lower())
-
-
 def bank_file_read(*, name: str, content: bytes) -> list[dict]:
     """The question rows of a bank file, or ``DomainError`` for a file that cannot be read.
 
@@ -195,35 +191,16 @@ def bank_file_read(*, name: str, content: bytes) -> list[dict]:
     if not content.strip():
         raise file_error(gettext_lazy("The file is empty."), code="empty")
     records = csv_records(content) if suffix == ".csv" else xlsx_records(content)
-    max_rows = bank_import_max_rows()
-    max_lines = 2 * max_rows + HEADER_SEARCH_ROWS + 1000  # blank lines are skipped, up to here
-    columns: dict[str, int] | None = None
-    rows: list[dict] = []
-    for line, record in enumerate(records, start=1):
-        if line > max_lines:
-            raise _too_many_rows(max_rows)
-        cells = [_cell(value) for value in record]
-        if not any(cells):
-            continue
-        if columns is None:
-            found: dict[str, int] = {}
-            for index, header in enumerate(cells):
-                key = _column_key(header)
-                if key is not None:
-                    found.setdefault(key, index)
-            if all(key in found for key in REQUIRED_COLUMNS):
-                columns = found
-            elif line >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        if len(rows) >= max_rows:
-            raise _too_many_rows(max_rows)
-        row = {"row": line}
-        for key in HEADERS:
-            index = columns.get(key)
-            row[key] = cells[index] if index is not None and index < len(cells) else ""
-        if any(row[key] for key in HEADERS):
-            rows.append(row)
+    sheet = sheet_rows(
+        records,
+        aliases={key: _COLUMN_ALIASES[key] for key in HEADERS},
+        required=REQUIRED_COLUMNS,
+        max_rows=bank_import_max_rows(),
+        search_rows=HEADER_SEARCH_ROWS,
+        too_many_rows=_too_many_rows,
+        cell=_cell,
+    )
+    columns, rows = sheet.columns, sheet.rows
     if columns is None:
         raise file_error(
             gettext_lazy(

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError
 from core.spreadsheets import (
-    HEADER_NOISE,
-    cell_text,
     csv_records,
     file_error,
+    header_columns,
+    sheet_rows,
     too_big,
     xlsx_records,
 )
@@ -48,8 +48,6 @@ TEMPLATE_EXAMPLE = {
     "industry": "制造业",
 }
 
-_ALIASES = {alias: key for key, aliases in COLUMNS.items() for alias in aliases}
-
 
 def import_max_bytes() -> int:
     return getattr(settings, "ANXUN_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
@@ -59,25 +57,12 @@ def import_max_rows() -> int:
     return getattr(settings, "ANXUN_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
 
 
-def _column_key(header: str) -> str | None:
-    return _ALIASES.get(HEADER_NOISE.sub("", header).lower())
-
-
-def _header_columns(cells: list[str]) -> dict[str, int]:
-    """Which column index holds which field; a field named twice refuses the file."""
-    columns: dict[str, int] = {}
-    for index, header in enumerate(cells):
-        key = _column_key(header)
-        if key is None:
-            continue
-        if key in columns:
-            raise file_error(
-                gettext_lazy("The column “%(column)s” appears twice in the first row.")
-                % {"column": TEMPLATE_HEADERS[key]},
-                code="duplicate_column",
-            )
-        columns[key] = index
-    return columns
+def _duplicate_column(field: str) -> DomainError:
+    return file_error(
+        gettext_lazy("The column “%(column)s” appears twice in the first row.")
+        % {"column": TEMPLATE_HEADERS[field]},
+        code="duplicate_column",
+    )
 
 
 def roster_file_read(*, name: str, content: bytes) -> list[dict]:
@@ -112,37 +97,17 @@ def roster_file_read(*, name: str, content: bytes) -> list[dict]:
 
 
 def _rows_from(records: Iterable) -> list[dict]:
-    max_rows = import_max_rows()
-    # Blank lines are skipped, but a file cannot be made of them forever (a "zip bomb" workbook).
-    max_lines = 2 * max_rows + HEADER_SEARCH_ROWS + 1000
-    columns: dict[str, int] | None = None
-    first_header: list[str] | None = None
-    rows: list[dict] = []
-    for line, record in enumerate(records, start=1):
-        cells = [cell_text(value) for value in record]
-        if line > max_lines:
-            raise _too_many_rows(max_rows)
-        if not any(cells):
-            continue
-        if columns is None:
-            found = _header_columns(cells)
-            if all(key in found for key in REQUIRED_COLUMNS):
-                columns = found
-            elif first_header is None:
-                first_header = cells
-            if columns is None and line >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        if len(rows) >= max_rows:
-            raise _too_many_rows(max_rows)
-        row = {"row": line}
-        for key in COLUMNS:
-            index = columns.get(key)
-            row[key] = cells[index] if index is not None and index < len(cells) else ""
-        if any(row[key] for key in COLUMNS):
-            rows.append(row)
-    if columns is None:
-        found = _header_columns(first_header or [])
+    sheet = sheet_rows(
+        records,
+        aliases=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        max_rows=import_max_rows(),
+        search_rows=HEADER_SEARCH_ROWS,
+        too_many_rows=_too_many_rows,
+        duplicate_column=_duplicate_column,
+    )
+    if sheet.columns is None:
+        found = header_columns(sheet.first_header or [], aliases=COLUMNS)
         missing = [TEMPLATE_HEADERS[key] for key in REQUIRED_COLUMNS if key not in found]
         raise file_error(
             gettext_lazy(
@@ -152,7 +117,7 @@ def _rows_from(records: Iterable) -> list[dict]:
             % {"columns": "、".join(missing)},
             code="missing_columns",
         )
-    return rows
+    return sheet.rows
 
 
 def _too_many_rows(max_rows: int) -> DomainError:
