@@ -40,19 +40,10 @@ from core.documents.png import sheet_png
 from core.errors import DomainError
 
 from ..models import Booking
-from .services import ticket_url
+from .selectors import ticket_url
 
-__all__ = ["TICKET_STATUSES", "ticket_pdf", "ticket_png"]
+__all__ = ["ticket_pdf", "ticket_png"]
 
-# Bookings that hold a seat someone may still come to (or came to): the others have no ticket.
-TICKET_STATUSES = frozenset(
-    {
-        Booking.Status.CONFIRMED,
-        Booking.Status.CHECKED_IN,
-        Booking.Status.SCORES_DIFFER,
-        Booking.Status.COMPLETED,
-    }
-)
 
 NAVY = "#0b4a8b"
 ORANGE = "#c2410c"
@@ -348,7 +339,7 @@ def _notes_panel(ticket: _Ticket, measure: Measure) -> tuple[list[Op], float]:
 
 
 def _ticket_booking(booking: Booking) -> Booking:
-    if booking.status not in TICKET_STATUSES:
+    if booking.status not in Booking.TICKETED:  # no seat to come to: no ticket
         raise DomainError(
             _("This booking has no admission ticket: it is %(status)s.")
             % {"status": booking.get_status_display()},

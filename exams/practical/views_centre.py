@@ -49,7 +49,7 @@ class CenterMixin(ActionRequiredMixin):
         if not super().allows(request, *args, **kwargs):
             return False
         self.center = get_object_or_404(ExamCenter, code=kwargs["code"])
-        self.staff_post = services.center_posts(request.user).get(self.center.pk)
+        self.staff_post = selectors.center_posts(request.user).get(self.center.pk)
         if self.staff_post is None:
             raise DjangoPermissionDenied(
                 _("You do not work at %(center)s.") % {"center": self.center}
@@ -184,12 +184,7 @@ class CandidatePhotoView(CenterMixin, View):
             Booking.objects.select_related("worker"),
             pk=kwargs["booking_id"],
             session__center=self.center,
-            status__in=[
-                Booking.Status.CONFIRMED,
-                Booking.Status.CHECKED_IN,
-                Booking.Status.SCORES_DIFFER,
-                Booking.Status.COMPLETED,
-            ],
+            status__in=Booking.TICKETED,
             session__starts_at__gte=now - timedelta(days=self.PHOTO_DAYS),
             session__starts_at__lte=now + timedelta(days=self.PHOTO_DAYS),
         )

@@ -17,7 +17,7 @@ from core.errors import PermissionDenied as DomainPermissionDenied
 from core.params import int_param
 
 from ..models import Booking, ExamResult, PracticalScore
-from . import services
+from . import selectors, services
 from .views_centre import CenterMixin
 
 # --- Scoring -------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ class ScoringMixin(CenterMixin):
 
     def render_form(self, booking, *, errors=(), values=None, failed=(), status=200, **extra):
         try:
-            items = services.rubric_for(booking.subject)
+            items = selectors.rubric_for(booking.subject)
         except DomainError as error:
             items, errors = [], [*errors, error.message]
         values = values or {}
@@ -94,7 +94,7 @@ class ScoreView(ScoringMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         booking = self.load()
         try:
-            items = services.rubric_for(booking.subject)
+            items = selectors.rubric_for(booking.subject)
         except DomainError as error:
             return self.render_form(booking, errors=[error.message], status=400)
         points, failed, errors = _points_from(request.POST, items)
@@ -167,7 +167,7 @@ class CorrectView(ScoringMixin, TemplateView):
                 messages.success(request, _("Recorded as not attended."))
             return redirect("centre:correct", self.center.code, booking.pk)
         try:
-            items = services.rubric_for(booking.subject)
+            items = selectors.rubric_for(booking.subject)
         except DomainError as error:
             return self.render_form(booking, errors=[error.message], status=400)
         points, failed, errors = _points_from(request.POST, items)

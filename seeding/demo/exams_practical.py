@@ -27,13 +27,12 @@ from exams.models import (
     Subject,
     TheoryAttempt,
 )
+from exams.practical.selectors import theory_pass_for
 from exams.practical.services import (
-    SEAT_HOLDING,
     booking_create,
     checkin_confirm,
     score_submit,
     session_create,
-    theory_pass_for,
 )
 from exams.services import attempt_start, attempt_submit
 from seeding.demo.accounts import DEMO_PASSWORD
@@ -562,7 +561,7 @@ def practical_seed(*, stdout, now=None) -> list:
         f"{Booking.objects.count()} bookings ({cohort.booked} new)."
     )
     if today is not None:
-        seated = today.bookings.filter(status__in=SEAT_HOLDING)
+        seated = today.bookings.filter(status__in=Booking.SEAT_HOLDING)
         summary += (
             f" Today {timezone.localtime(today.starts_at):%H:%M} at {today.center.name}: "
             f"{seated.count()} candidates, "

@@ -186,8 +186,6 @@ class _Picker:
 
 def activity_plan(rng, *, workers: list[WorkerPlan], reference: Reference, clock: Clock):
     """Plan every worker's history; sessions included, ids not yet given."""
-    from exams.practical.services import SEAT_HOLDING
-
     unknown = STATUSES - set(apps.get_model("exams", "Booking").Status.values)
     if unknown:
         raise RuntimeError(f"exams.Booking has no status {', '.join(sorted(unknown))}")
@@ -226,7 +224,7 @@ def activity_plan(rng, *, workers: list[WorkerPlan], reference: Reference, clock
     activity.sessions = _sessions(
         rng,
         activity.bookings,
-        seat_holding={str(status) for status in SEAT_HOLDING},
+        seat_holding={str(status) for status in apps.get_model("exams", "Booking").SEAT_HOLDING},
         reference=reference,
         clock=clock,
     )
@@ -365,7 +363,7 @@ def _practical(rng, activity, worker, theory: Attempt, *, picker: _Picker, clock
             booking.passed = booking.practical >= pass_mark and not booking.critical_failed
             if booking.passed:
                 return
-        fails += 1  # a no-show counts as a fail (exams.practical.services.practical_fails)
+        fails += 1  # a no-show counts as a fail (exams.practical.selectors.practical_fails)
         if fails >= subject.fails_before_retraining or rng.random() >= RETAKES_PRACTICAL:
             return
         latest = min(latest, day + timedelta(days=subject.free_retake_days))

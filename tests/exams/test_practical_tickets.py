@@ -18,7 +18,7 @@ from accounts.validators import mask_id_number
 from core.documents.fonts import FontUnavailable, reportlab_cjk_font
 from core.errors import DomainError
 from exams.models import Booking
-from exams.practical import services, tickets
+from exams.practical import selectors, services, tickets
 from exams.practical.tickets import ticket_pdf, ticket_png
 
 from . import builders
@@ -58,11 +58,11 @@ def url_of(monkeypatch):
     except NoReverseMatch:
 
         def by_hand(booking):
-            return "http://testserver/centre/check-in/scan/?t=" + services.ticket_token(booking)
+            return "http://testserver/centre/check-in/scan/?t=" + selectors.ticket_token(booking)
 
         monkeypatch.setattr(tickets, "ticket_url", by_hand)
         return by_hand
-    return services.ticket_url
+    return selectors.ticket_url
 
 
 def make_booking(*, photo: bool, name=NAME, code="xihu-1") -> Booking:
@@ -110,7 +110,7 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
 def token_booking_id(url: str) -> int:
     """What check-in does with a scanned URL: take the token and check its signature."""
     token = url.rsplit("t=", 1)[1]
-    return int(signing.Signer(salt=services.TICKET_SALT).unsign(token))
+    return int(signing.Signer(salt=selectors.TICKET_SALT).unsign(token))
 
 
 def photo_area(image: Image.Image, dpi: int) -> Image.Image:

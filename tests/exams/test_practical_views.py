@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from core.models import AuditEvent
 from exams.models import Booking, ExamResult, PracticalScore, PracticalSession
-from exams.practical import services
+from exams.practical import selectors, services
 from tests.exams import builders
 from tests.exams import practical_builders as pb
 from tests.factories import RoleAssignmentFactory, UserFactory, WorkerProfileFactory
@@ -267,7 +267,7 @@ def test_desk_staff_check_a_candidate_in_by_ticket_token(client, world):
     booking = services.booking_create(worker=worker, session_id=world["today"].pk)
     client.force_login(world["desk"])
     url = reverse("centre:check_in", args=[world["center"].code])
-    html = client.get(url, {"scanned": services.ticket_url(booking)}).content.decode()
+    html = client.get(url, {"scanned": selectors.ticket_url(booking)}).content.decode()
     assert worker.real_name in html and worker.id_number in html
     client.post(url, {"booking": booking.pk})
     booking.refresh_from_db()
@@ -279,7 +279,7 @@ def test_the_tickets_qr_address_lands_on_the_staff_members_centre(client, world)
     worker = pb.candidate(world["subject"])
     booking = services.booking_create(worker=worker, session_id=world["today"].pk)
     client.force_login(world["desk"])
-    token = services.ticket_token(booking)
+    token = selectors.ticket_token(booking)
     response = client.get(reverse("centre:check_in_scan"), {"t": token})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("centre:check_in", args=["xihu"]))
@@ -297,7 +297,7 @@ def test_bad_tickets_are_refused_with_the_reason_and_change_nothing(client, worl
         "not_today": world["future"],
     }.get(tamper, world["today"])
     booking = services.booking_create(worker=worker, session_id=session.pk)
-    token = services.ticket_token(booking)
+    token = selectors.ticket_token(booking)
     scanned = {
         "forged": token[:-1] + ("A" if token[-1] != "A" else "B"),
         "junk": "x" * 600,

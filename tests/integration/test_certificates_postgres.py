@@ -176,7 +176,7 @@ def test_the_render_task_twice_at_once_and_a_direct_call_draw_once(
     def draw_here():
         try:
             barrier.wait(timeout=30)
-            local.append(rendering.certificate_render(certificate_id=certificate.pk))
+            local.append(storage.certificate_render(certificate_id=certificate.pk))
         finally:
             connection.close()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 from core.tasks import deliver_message
+from exams import locks
 from exams.models import Booking, PracticalSession
 from exams.practical import services
 from tests.exams import builders
@@ -63,7 +64,7 @@ def codes(outcomes) -> dict[str, int]:
 def assert_seats(*sessions) -> None:
     for session in sessions:
         session.refresh_from_db()
-        holding = Booking.objects.filter(session=session, status__in=services.SEAT_HOLDING).count()
+        holding = Booking.objects.filter(session=session, status__in=Booking.SEAT_HOLDING).count()
         assert session.seats_taken == holding, session
         assert 0 <= session.seats_taken <= session.capacity
 
@@ -151,7 +152,7 @@ def test_cancellations_racing_new_bookings_keep_the_count(subject, centre, quiet
     cancelled = Booking.objects.filter(pk__in=held[:12], status=Booking.Status.CANCELLED)
     assert cancelled.count() == 12
     assert_seats(session)
-    live = Booking.objects.filter(session=session, status__in=services.SEAT_HOLDING)
+    live = Booking.objects.filter(session=session, status__in=Booking.SEAT_HOLDING)
     assert live.count() == session.seats_taken
     # Every freed seat went to somebody (there were more waiting than freed): no seat is left
     # free, and confirmed newcomers plus offers to the waiting make up the twelve.
@@ -207,7 +208,7 @@ def test_a_locked_session_does_not_lock_its_subject_or_centre(subject, centre):
     def hold():
         try:
             with transaction.atomic():
-                services.sessions_lock(held.pk)
+                locks.sessions_lock(held.pk)
                 locked.set()
                 release.wait(timeout=30)
         finally:

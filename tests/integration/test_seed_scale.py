@@ -14,7 +14,6 @@ from accounts.models import Enterprise, User, WorkerProfile
 from certificates import services, signing
 from certificates.models import Certificate, CertificateEvent
 from exams.models import Booking, ExamResult, PracticalSession, TheoryAttempt
-from exams.practical.services import SEAT_HOLDING
 from training.models import CampaignTarget, Enrollment, TrainingRecord
 
 # serialized_rollback everywhere in this suite (see test_concurrency.py).
@@ -157,7 +156,7 @@ def _histories_are_in_order(workers):
 
 def _seats_add_up():
     sessions = PracticalSession.objects.annotate(
-        holding=Count("bookings", filter=Q(bookings__status__in=SEAT_HOLDING))
+        holding=Count("bookings", filter=Q(bookings__status__in=Booking.SEAT_HOLDING))
     )
     assert sessions.filter(seats_taken__gt=0).exists()
     assert not sessions.exclude(seats_taken=F("holding")).exists()

@@ -23,8 +23,7 @@ from exams.models import (
     Subject,
     TheoryAttempt,
 )
-from exams.practical import services
-from exams.practical.services import SEAT_HOLDING
+from exams.practical import selectors, services
 from seeding.demo.exams_practical import MAIN_CENTRE, _today_slot
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +73,7 @@ def test_seeding_twice_changes_nothing_and_every_seat_is_a_booking(demo):
     call_command("seed_demo", verbosity=0)
     assert _state() == before
     holding = dict(
-        Booking.objects.filter(status__in=SEAT_HOLDING)
+        Booking.objects.filter(status__in=Booking.SEAT_HOLDING)
         .values_list("session")
         .annotate(n=Count("pk"))
         .order_by()
@@ -139,7 +138,7 @@ def test_today_the_demo_worker_can_be_checked_in_and_scored(demo):
     worker = User.objects.get(phone="+8613800000001").worker_profile
     booking = Booking.objects.get(worker=worker, session=session)
     assert booking.status == Booking.Status.CONFIRMED
-    assert services.theory_pass_for(worker=worker, subject=session.subject, on=session.starts_at)
+    assert selectors.theory_pass_for(worker=worker, subject=session.subject, on=session.starts_at)
 
     statuses = Counter(session.bookings.values_list("status", flat=True))
     assert statuses["checked_in"] >= 2 and statuses["completed"] == 2

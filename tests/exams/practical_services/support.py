@@ -94,7 +94,7 @@ def assert_seats(*sessions) -> None:
     """The invariant: a session's seats_taken is the number of its bookings holding a seat."""
     for session in sessions or PracticalSession.objects.all():
         session.refresh_from_db()
-        holding = Booking.objects.filter(session=session, status__in=services.SEAT_HOLDING).count()
+        holding = Booking.objects.filter(session=session, status__in=Booking.SEAT_HOLDING).count()
         assert session.seats_taken == holding, session
         assert session.seats_taken <= session.capacity
 

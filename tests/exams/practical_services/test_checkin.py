@@ -9,7 +9,7 @@ from exams.models import (
     Booking,
     PracticalSession,
 )
-from exams.practical import services
+from exams.practical import selectors, services
 from tests.exams import practical_builders as pb
 from tests.exams.practical_services.support import (
     assert_seats,
@@ -30,13 +30,13 @@ pytestmark = pytest.mark.django_db
 def test_a_scanned_ticket_checks_the_candidate_in_once(make_session, worker, desk, centre, now):
     session = make_session(5)
     booking = book(worker, session, now)
-    url = services.ticket_url(booking)
+    url = selectors.ticket_url(booking)
     assert url.startswith("http://testserver/") and "?t=" in url
     on_the_day = session.starts_at - timedelta(minutes=30)
     found = services.checkin_lookup(user=desk, center=centre, scanned=url, now=on_the_day)
     assert found.pk == booking.pk
     found = services.checkin_lookup(
-        user=desk, center=centre, scanned=services.ticket_token(booking), now=on_the_day
+        user=desk, center=centre, scanned=selectors.ticket_token(booking), now=on_the_day
     )
     assert found.pk == booking.pk
     mark = audit_mark()
@@ -61,7 +61,7 @@ def test_a_scanned_ticket_checks_the_candidate_in_once(make_session, worker, des
 def test_a_changed_ticket_is_refused(make_session, worker, desk, centre, now):
     session = make_session(5)
     booking = book(worker, session, now)
-    token = services.ticket_token(booking)
+    token = selectors.ticket_token(booking)
     on_the_day = session.starts_at - timedelta(minutes=30)
     separator = token.index(":")
     for position, char in enumerate(token):
@@ -103,7 +103,7 @@ def test_tickets_for_another_centre_day_or_cancelled_booking_are_refused(
             services.checkin_lookup(
                 user=desk,
                 center=centre,
-                scanned=services.ticket_token(booking),
+                scanned=selectors.ticket_token(booking),
                 now=on_the_day,
             )
         with refused(code):
@@ -159,7 +159,7 @@ def test_staff_of_another_centre_are_refused(make_session, worker, centre, other
     on_the_day = session.starts_at
     with refused("forbidden", PermissionDenied):
         services.checkin_lookup(
-            user=outsider, center=centre, scanned=services.ticket_token(booking), now=on_the_day
+            user=outsider, center=centre, scanned=selectors.ticket_token(booking), now=on_the_day
         )
     with refused("forbidden", PermissionDenied):
         services.checkin_confirm(

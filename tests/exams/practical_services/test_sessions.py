@@ -12,7 +12,7 @@ from exams.models import (
     PracticalSession,
     Subject,
 )
-from exams.practical import services
+from exams.practical import selectors, services
 from tests.exams import builders
 from tests.exams import practical_builders as pb
 from tests.exams.practical_services.support import (
@@ -217,7 +217,7 @@ def test_a_candidate_who_left_unscored_is_recorded_as_not_attended(
     booking.refresh_from_db()
     assert booking.status == Booking.Status.NO_SHOW
     assert verbs_since(mark) == ["booking.abandoned"]
-    assert len(services.practical_fails(worker=worker, subject=subject, since=None)) == 1
+    assert len(selectors.practical_fails(worker=worker, subject=subject, since=None)) == 1
     # No longer stuck: the free retake can be booked.
     book(worker, make_session(days=7), now)
 

@@ -9,7 +9,7 @@ from exams.models import (
     Booking,
     PracticalSession,
 )
-from exams.practical import services
+from exams.practical import selectors, services
 from tests.exams import practical_builders as pb
 from tests.exams.practical_services.support import (
     assert_seats,
@@ -82,7 +82,7 @@ def test_a_cancelled_session_sends_no_reminder_and_records_no_no_shows(make_sess
     assert services.bookings_sweep(now=session.ends_at + timedelta(minutes=1))["no_shows"] == 0
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
-    assert not services.practical_fails(worker=worker, subject=session.subject, since=None)
+    assert not selectors.practical_fails(worker=worker, subject=session.subject, since=None)
     assert_seats(session)
     assert session.seats_taken == 0
 
