@@ -1,21 +1,39 @@
-"""The demo's pictures: cover images drawn with Pillow and A4 leaflets drawn with reportlab,
-so seeding needs no network. Moved verbatim from cms/demo.py; they are to be redrawn with the
-document engine (core/documents)."""
+"""The demo's pictures, so seeding needs no network: cover images (JPEG) and A4 leaflets (PDF),
+laid out here and drawn by the document engine (``core.documents``).
+
+A cover is a picture and the words on it. The picture (a diagonal gradient in one of
+``PALETTES``, translucent circles, one of ``MOTIFS`` on the right and a band of hazard stripes
+along the bottom) is drawn here with Pillow; the caption, the tag chip and the source line are
+layout operations drawn over it by ``png.page_image``, in the CJK font, the caption broken by
+the engine's Chinese line-breaking rules. A leaflet is a navy band with the title and subtitle,
+the paragraphs wrapped by the same rules, and a source line, drawn by ``pdf.pdf_document``.
+Fonts, line breaking and both renderers are the engine's; the palette, the motifs and the two
+layouts are the demo's.
+"""
 
 import functools
 import io
 import math
+from collections.abc import Callable
 
 from PIL import Image as PILImage
-from PIL import ImageChops, ImageDraw, ImageFont
+from PIL import ImageChops, ImageDraw
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+from core.documents.fonts import cjk_font_path, pillow_font, reportlab_cjk_font
+from core.documents.layout import PT_PER_MM, Box, Op, Text, measure_for
+from core.documents.linebreak import HANG_AT_LINE_START, Measure, phrase_wrap, wrap
+from core.documents.pdf import pdf_document
+from core.documents.png import page_image
+
+__all__ = ["HEIGHT", "MOTIFS", "PALETTES", "SOURCE", "WIDTH", "draw_cover", "draw_pdf"]
+
 SOURCE = "杭州市应急管理局"
+CAMPAIGN = "企业百万员工安全大培训"
 
 
-# --- Drawing ---------------------------------------------------------------------------------
+# --- Cover pictures (Pillow) -----------------------------------------------------------------
 
-WIDTH, HEIGHT = 1200, 675
+WIDTH, HEIGHT = 1200, 675  # the default cover size in pixels; its geometry scales with width
 PALETTES = {
     "navy": ("#0b4a8b", "#06264a"),
     "orange": ("#c2410c", "#7c2d12"),
@@ -26,11 +44,7 @@ PALETTES = {
     "slate": ("#334155", "#0b4a8b"),
 }
 AMBER, INK, WHITE = "#f59e0b", "#111827", (255, 255, 255)
-
-
-@functools.lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_PATH, size, index=0)
+NAVY, ORANGE, MUTED, WHITE_TEXT = "#0b4a8b", "#c2410c", "#64748b", "#ffffff"
 
 
 @functools.lru_cache(maxsize=16)
@@ -44,7 +58,7 @@ def _background(palette: str, size: tuple[int, int]) -> PILImage.Image:
     )
 
 
-def _shield(draw, cx, cy, s, colour):
+def _shield(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     top = [(cx - 0.42 * s, cy - 0.36 * s), (cx, cy - 0.5 * s), (cx + 0.42 * s, cy - 0.36 * s)]
     bottom = [
         (cx + 0.42 * s * math.cos(t), cy + 0.02 * s + 0.5 * s * math.sin(t))
@@ -63,21 +77,21 @@ def _shield(draw, cx, cy, s, colour):
     )
 
 
-def _teardrop(cx, cy, r):
-    points = []
+def _teardrop(cx: float, cy: float, r: float) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
     for i in range(49):
         t = i * 2 * math.pi / 48
         points.append((cx + 0.72 * r * math.sin(t) * math.sin(t / 2) ** 1.3, cy - r * math.cos(t)))
     return points
 
 
-def _flame(draw, cx, cy, s, colour):
+def _flame(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.polygon(_teardrop(cx, cy, 0.5 * s), fill=(255, 255, 255, 220))
     draw.polygon(_teardrop(cx, cy + 0.17 * s, 0.3 * s), fill=AMBER)
     draw.polygon(_teardrop(cx, cy + 0.3 * s, 0.15 * s), fill=colour)
 
 
-def _helmet(draw, cx, cy, s, colour):
+def _helmet(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.pieslice(
         (cx - 0.42 * s, cy - 0.42 * s, cx + 0.42 * s, cy + 0.38 * s), 180, 360, fill=AMBER
     )
@@ -90,7 +104,7 @@ def _helmet(draw, cx, cy, s, colour):
     draw.rectangle((cx - 0.34 * s, cy + 0.12 * s, cx + 0.34 * s, cy + 0.16 * s), fill=WHITE)
 
 
-def _bolt(draw, cx, cy, s, colour):
+def _bolt(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.polygon(
         [
             (cx + 0.12 * s, cy - 0.5 * s),
@@ -107,7 +121,7 @@ def _bolt(draw, cx, cy, s, colour):
     )
 
 
-def _diamond(draw, cx, cy, s, colour):
+def _diamond(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     points = [(cx, cy - 0.5 * s), (cx + 0.5 * s, cy), (cx, cy + 0.5 * s), (cx - 0.5 * s, cy)]
     draw.polygon(points, fill=WHITE)
     inner = [(cx, cy - 0.4 * s), (cx + 0.4 * s, cy), (cx, cy + 0.4 * s), (cx - 0.4 * s, cy)]
@@ -118,7 +132,7 @@ def _diamond(draw, cx, cy, s, colour):
     draw.ellipse((cx - 0.045 * s, cy + 0.13 * s, cx + 0.045 * s, cy + 0.22 * s), fill=INK)
 
 
-def _manhole(draw, cx, cy, s, colour):
+def _manhole(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.ellipse(
         (cx - 0.5 * s, cy - 0.22 * s, cx + 0.5 * s, cy + 0.22 * s), fill=(255, 255, 255, 200)
     )
@@ -133,7 +147,7 @@ def _manhole(draw, cx, cy, s, colour):
         draw.ellipse((x - r * s, y - r * s, x + r * s, y + r * s), fill=(255, 255, 255, 90))
 
 
-def _house(draw, cx, cy, s, colour):
+def _house(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.polygon(
         [(cx - 0.45 * s, cy - 0.05 * s), (cx, cy - 0.45 * s), (cx + 0.45 * s, cy - 0.05 * s)],
         fill=WHITE,
@@ -163,7 +177,7 @@ def _house(draw, cx, cy, s, colour):
         )
 
 
-def _tree(draw, cx, cy, s, colour):
+def _tree(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.rectangle((cx - 0.05 * s, cy + 0.25 * s, cx + 0.05 * s, cy + 0.5 * s), fill="#92400e")
     for k, (w, top) in enumerate(((0.28, -0.5), (0.36, -0.28), (0.45, -0.05))):
         bottom = top + 0.34 + 0.02 * k
@@ -174,7 +188,7 @@ def _tree(draw, cx, cy, s, colour):
     _flame(draw, cx + 0.42 * s, cy + 0.28 * s, 0.36 * s, colour)
 
 
-def _road(draw, cx, cy, s, colour):
+def _road(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.polygon(
         [
             (cx - 0.12 * s, cy - 0.5 * s),
@@ -198,7 +212,7 @@ def _road(draw, cx, cy, s, colour):
     )
 
 
-def _cross(draw, cx, cy, s, colour):
+def _cross(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.rounded_rectangle(
         (cx - 0.14 * s, cy - 0.45 * s, cx + 0.14 * s, cy + 0.45 * s), radius=18, fill=WHITE
     )
@@ -212,7 +226,7 @@ def _cross(draw, cx, cy, s, colour):
     )
 
 
-def _hall(draw, cx, cy, s, colour):
+def _hall(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.polygon(
         [(cx - 0.5 * s, cy - 0.22 * s), (cx, cy - 0.48 * s), (cx + 0.5 * s, cy - 0.22 * s)],
         fill=WHITE,
@@ -226,7 +240,7 @@ def _hall(draw, cx, cy, s, colour):
     _shield(draw, cx, cy - 0.3 * s, 0.12 * s, colour)
 
 
-def _play(draw, cx, cy, s, colour):
+def _play(draw: ImageDraw.ImageDraw, cx: float, cy: float, s: float, colour: str) -> None:
     draw.ellipse(
         (cx - 0.45 * s, cy - 0.45 * s, cx + 0.45 * s, cy + 0.45 * s), fill=(255, 255, 255, 215)
     )
@@ -236,7 +250,10 @@ def _play(draw, cx, cy, s, colour):
     )
 
 
-MOTIFS = {
+# A motif is drawn centred on (cx, cy), ``s`` pixels high, on a translucent RGBA overlay;
+# ``colour`` is the palette's light colour, for the parts cut out of the white.
+Motif = Callable[[ImageDraw.ImageDraw, float, float, float, str], None]
+MOTIFS: dict[str, Motif] = {
     "shield": _shield,
     "flame": _flame,
     "helmet": _helmet,
@@ -252,42 +269,14 @@ MOTIFS = {
 }
 
 
-NO_LINE_START = "，。、；：？！”’）》」…—·"
+def _stripe_band(width: int) -> int:
+    """The height in pixels of the hazard stripes along the bottom of a cover ``width`` wide."""
+    return int(30 * width / WIDTH)
 
 
-def _wrap(text: str, font, width: int, max_lines: int = 3) -> list[str]:
-    """Break Chinese text by character, keeping closing punctuation off a line's start and
-    never leaving a single character alone on the last line."""
-    lines, line = [], ""
-    for char in text:
-        if font.getlength(line + char) <= width or not line:
-            line += char
-        elif char not in NO_LINE_START:
-            lines.append(line)
-            line = char
-        else:  # carry the last character (and any punctuation before it) down with it
-            split = len(line) - 1
-            while split > 1 and line[split] in NO_LINE_START:
-                split -= 1
-            lines.append(line[:split])
-            line = line[split:] + char
-    lines.append(line)
-    lines = [line.strip() for line in lines]
-    if len(lines) > 1 and len(lines[-1]) == 1:
-        lines[-1] = lines[-2][-1] + lines[-1]
-        lines[-2] = lines[-2][:-1]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return lines
-
-
-def draw_cover(
-    *, caption: str, motif: str, palette: str, tag: str = "", size=(WIDTH, HEIGHT)
-) -> bytes:
-    """A JPEG: gradient, translucent circles, a safety motif, hazard stripes and a caption."""
+def _picture(*, motif: str, palette: str, size: tuple[int, int]) -> PILImage.Image:
+    """The cover without its words: gradient, circles, motif and hazard stripes (RGBA)."""
     width, height = size
-    scale = width / WIDTH
     base = _background(palette, size).convert("RGBA")
     overlay = PILImage.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -296,9 +285,8 @@ def draw_cover(
             ((x - r) * width, y * height - r * width, (x + r) * width, y * height + r * width),
             fill=(255, 255, 255, 22),
         )
-    accent = PALETTES[palette][0]
-    MOTIFS[motif](draw, width * 0.76, height * 0.44, height * 0.56, accent)
-    stripe, band = int(44 * scale), int(30 * scale)
+    MOTIFS[motif](draw, width * 0.76, height * 0.44, height * 0.56, PALETTES[palette][0])
+    stripe, band = int(44 * width / WIDTH), _stripe_band(width)
     for k in range(-1, width // stripe + 2):
         x = k * stripe
         draw.polygon(
@@ -310,89 +298,158 @@ def draw_cover(
             ],
             fill=AMBER if k % 2 else INK,
         )
-    image = PILImage.alpha_composite(base, overlay)
-    draw = ImageDraw.Draw(image)
-    left = int(64 * scale)
-    title_font = _font(int(54 * scale))
-    lines = _wrap(caption, title_font, int(width * 0.5))
-    line_height = int(70 * scale)
+    return PILImage.alpha_composite(base, overlay)
+
+
+# --- Cover words (document engine) -----------------------------------------------------------
+
+# A cover is laid out in millimetres of ten pixels each: 254 dpi.
+PX_PER_MM = 10
+COVER_DPI = 254
+CAPTION_MAX_LINES = 3
+
+
+def _cover_layout(
+    *, caption: str, tag: str, palette: str, size: tuple[int, int], font_path: str
+) -> list[Op]:
+    """The words over the picture, bottom left above the stripes: the caption in up to three
+    lines of white (broken between phrases when that costs no line; a longer caption loses its
+    end to "…"), above it the tag in a rounded chip (orange, navy on an orange cover), below it
+    the source line. Sizes and places in pixels scale with the width, as the picture's do."""
+    width, height = size
+    scale = width / WIDTH
+    measure = measure_for(font_path)
+
+    def text(x: int, top: int, words: str, pixels: int) -> Text:
+        """``words`` at ``pixels`` size with the top of the font's ascent at ``top``."""
+        ascent = pillow_font(font_path, pixels).getmetrics()[0]
+        return Text(
+            x / PX_PER_MM, (top + ascent) / PX_PER_MM, words, pixels / PX_PER_MM, WHITE_TEXT
+        )
+
+    left, band = int(64 * scale), _stripe_band(width)
+    title_px, line_height = int(54 * scale), int(70 * scale)
+    lines = _caption_lines(
+        caption, width=int(width * 0.5) / PX_PER_MM, size=title_px / PX_PER_MM, measure=measure
+    )
     top = height - band - int(70 * scale) - line_height * len(lines)
+    ops: list[Op] = []
     if tag:
-        tag_font = _font(int(26 * scale))
-        tag_width = int(tag_font.getlength(tag))
+        tag_px = int(26 * scale)
+        tag_width = int(measure(tag, tag_px / PX_PER_MM) * PX_PER_MM)
         chip_top = top - int(62 * scale)
-        draw.rounded_rectangle(
-            (left, chip_top, left + tag_width + int(32 * scale), chip_top + int(44 * scale)),
-            radius=int(22 * scale),
-            fill="#c2410c" if palette != "orange" else "#0b4a8b",
+        ops.append(
+            Box(
+                left / PX_PER_MM,
+                chip_top / PX_PER_MM,
+                (tag_width + int(32 * scale)) / PX_PER_MM,
+                int(44 * scale) / PX_PER_MM,
+                ORANGE if palette != "orange" else NAVY,
+                radius=int(22 * scale) / PX_PER_MM,
+            )
         )
-        draw.text(
-            (left + int(16 * scale), chip_top + int(7 * scale)), tag, font=tag_font, fill=WHITE
-        )
+        ops.append(text(left + int(16 * scale), chip_top + int(7 * scale), tag, tag_px))
     for index, line in enumerate(lines):
-        draw.text((left, top + index * line_height), line, font=title_font, fill=WHITE)
-    draw.text(
-        (left, height - band - int(52 * scale)),
-        "杭州市应急管理局 · 企业百万员工安全大培训",
-        font=_font(int(24 * scale)),
-        fill=(255, 255, 255, 210),
+        # An opening quote inks only the right half of its em: hang the empty half in the
+        # margin, so the line's ink starts where the other lines' ink does.
+        x = left - title_px // 2 if line[:1] in HANG_AT_LINE_START else left
+        ops.append(text(x, top + index * line_height, line, title_px))
+    footer = f"{SOURCE} · {CAMPAIGN}"
+    ops.append(text(left, height - band - int(52 * scale), footer, int(24 * scale)))
+    return ops
+
+
+def _caption_lines(caption: str, *, width: float, size: float, measure: Measure) -> list[str]:
+    """The caption's lines (``phrase_wrap``), at most ``CAPTION_MAX_LINES``: a longer caption's
+    last line ends in "…"."""
+    lines = phrase_wrap(caption, width=width, size=size, measure=measure)
+    if len(lines) > CAPTION_MAX_LINES:
+        lines = lines[:CAPTION_MAX_LINES]
+        lines[-1] = lines[-1][:-1] + "…"
+    return lines
+
+
+def draw_cover(
+    *,
+    caption: str,
+    motif: str,
+    palette: str,
+    tag: str = "",
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+) -> bytes:
+    """A JPEG cover of ``size`` pixels (16:9 at the default 1200 × 675): the picture of
+    ``motif`` (a key of ``MOTIFS``) on ``palette`` (a key of ``PALETTES``) with ``caption``, an
+    optional ``tag`` chip and the source line over it. Raise ``KeyError`` for an unknown motif
+    or palette and ``FontUnavailable`` without a CJK font."""
+    width, height = size
+    font_path = cjk_font_path()
+    image = page_image(
+        _cover_layout(caption=caption, tag=tag, palette=palette, size=size, font_path=font_path),
+        width=width / PX_PER_MM,
+        height=height / PX_PER_MM,
+        dpi=COVER_DPI,
+        font_path=font_path,
+        base=_picture(motif=motif, palette=palette, size=size),
     )
     out = io.BytesIO()
-    image.convert("RGB").save(out, "JPEG", quality=84, optimize=False)
+    image.save(out, "JPEG", quality=84, optimize=False)
     return out.getvalue()
 
 
-# --- PDFs ------------------------------------------------------------------------------------
+# --- Leaflets (document engine) --------------------------------------------------------------
+
+# Geometry in millimetres from the top left corner of an A4 page (the leaflet was first drawn
+# in points: 1 pt = 1 / PT_PER_MM mm).
+A4_W, A4_H = 210.0, 297.0
+MARGIN = 56 / PT_PER_MM
+BAND = 130 / PT_PER_MM  # the navy band; an orange rule of 6 pt under it
+TITLE_PT, SUBTITLE_PT, BODY_PT, FOOTER_PT = 22, 12, 12, 9
+BODY_TOP = 180 / PT_PER_MM  # first baseline of the body on the first page
+LEADING, PARAGRAPH_GAP = 22 / PT_PER_MM, 8 / PT_PER_MM
+FOOTER_BASELINE = A4_H - 40 / PT_PER_MM
+BODY_BOTTOM = FOOTER_BASELINE - 30 / PT_PER_MM  # no body line below this: next page
+LEAFLET_FOOTER = f"{SOURCE} · {CAMPAIGN} · 演示资料，仅供系统演示使用"
 
 
-@functools.lru_cache(maxsize=1)
-def _pdf_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont("WQY", FONT_PATH, subfontIndex=0))
-    return "WQY"
+def _leaflet_pages(
+    title: str, subtitle: str, paragraphs: list[str], measure: Measure
+) -> list[list[Op]]:
+    """The leaflet's pages: on the first the band with the title (one line, 22 pt) and the
+    subtitle (12 pt), then every paragraph wrapped to the margins (12 pt on 22 pt, 8 pt more
+    between paragraphs), running on to further pages when they do not fit; the source line
+    (9 pt, grey) at the foot of every page."""
+    size, width = BODY_PT / PT_PER_MM, A4_W - 2 * MARGIN
+    page: list[Op] = [
+        Box(0, 0, A4_W, BAND, NAVY),
+        Box(0, BAND, A4_W, 6 / PT_PER_MM, ORANGE),
+        Text(MARGIN, 70 / PT_PER_MM, title, TITLE_PT / PT_PER_MM, WHITE_TEXT),
+        Text(MARGIN, 100 / PT_PER_MM, subtitle, SUBTITLE_PT / PT_PER_MM, WHITE_TEXT),
+    ]
+    pages, baseline = [page], BODY_TOP
+    for paragraph in paragraphs:
+        for line in wrap(paragraph, width=width, size=size, measure=measure):
+            if baseline > BODY_BOTTOM:
+                page = []
+                pages.append(page)
+                baseline = MARGIN
+            page.append(Text(MARGIN, baseline, line, size, INK))
+            baseline += LEADING
+        baseline += PARAGRAPH_GAP
+    for page in pages:
+        page.append(Text(MARGIN, FOOTER_BASELINE, LEAFLET_FOOTER, FOOTER_PT / PT_PER_MM, MUTED))
+    return pages
 
 
 def draw_pdf(title: str, subtitle: str, lines: list[str]) -> bytes:
-    """An A4 leaflet: a navy band with the title, then the text, wrapped by character."""
-    from reportlab.lib.colors import HexColor, white
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfgen import canvas
-
-    font = _pdf_font()
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
-    pdf.setTitle(title)
-    pdf.setAuthor(SOURCE)
-    width, height = A4
-    pdf.setFillColor(HexColor("#0b4a8b"))
-    pdf.rect(0, height - 130, width, 130, stroke=0, fill=1)
-    pdf.setFillColor(HexColor("#c2410c"))
-    pdf.rect(0, height - 136, width, 6, stroke=0, fill=1)
-    pdf.setFillColor(white)
-    pdf.setFont(font, 22)
-    pdf.drawString(56, height - 70, title)
-    pdf.setFont(font, 12)
-    pdf.drawString(56, height - 100, subtitle)
-    pdf.setFillColor(HexColor("#111827"))
-    y, size, leading, limit = height - 180, 12, 22, width - 112
-    for paragraph in lines:
-        pdf.setFont(font, size)
-        line = ""
-        for char in paragraph:
-            if stringWidth(line + char, font, size) > limit:
-                pdf.drawString(56, y, line)
-                y -= leading
-                line = char
-            else:
-                line += char
-        pdf.drawString(56, y, line)
-        y -= leading + 8
-    pdf.setFont(font, 9)
-    pdf.setFillColor(HexColor("#64748b"))
-    pdf.drawString(56, 40, f"{SOURCE} · 企业百万员工安全大培训 · 演示资料，仅供系统演示使用")
-    pdf.showPage()
-    pdf.save()
-    return out.getvalue()
+    """An A4 leaflet as a PDF titled ``title`` by ``SOURCE``: real (selectable) text in the
+    embedded CJK font, ``lines`` being its paragraphs (see ``_leaflet_pages``). Raise
+    ``FontUnavailable`` without a CJK font."""
+    measure = measure_for(cjk_font_path())
+    return pdf_document(
+        _leaflet_pages(title, subtitle, lines, measure),
+        width=A4_W,
+        height=A4_H,
+        font_name=reportlab_cjk_font(),
+        title=title,
+        author=SOURCE,
+    )
