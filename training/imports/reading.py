@@ -135,7 +135,7 @@ def _rows_from(records: Iterable) -> list[dict]:
             continue
         if len(rows) >= max_rows:
             raise _too_many_rows(max_rows)
-        row = {"row": line}
+        row: dict[str, int | str] = {"row": line}
         for key in COLUMNS:
             index = columns.get(key)
             row[key] = cells[index] if index is not None and index < len(cells) else ""
