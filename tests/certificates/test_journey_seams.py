@@ -12,7 +12,7 @@ from PIL import Image
 from accounts.models import Role
 from certificates import ports, services
 from certificates.models import CertificateEvent
-from cms.sharing import share_qr_png
+from core.documents.qr import qr_png as share_qr_png
 from core.errors import DomainError, PermissionDenied
 from core.models import AuditEvent
 from tests.certificates.builders import passed
