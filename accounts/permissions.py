@@ -6,13 +6,16 @@ Views ask ``may(user, Action.X)`` (or use ``ActionRequiredMixin``) and read rows
 """
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.mixins import AccessMixin
 from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic.base import ContextMixin
 
-from .models import District, Enterprise, Role, RoleAssignment, WorkerProfile
+from .models import District, Enterprise, Role, RoleAssignment, User, WorkerProfile
 
 WORKER = "worker"  # not a granted role: anyone with a real-name profile
 
@@ -89,7 +92,7 @@ def role_labels(user) -> list[str]:
     """The user's roles, named for people, in a stable order (worker first)."""
     held = user_roles(user)
     labels = [str(_("Worker"))] if WORKER in held else []
-    return labels + [capfirst(role.label) for role in Role if role in held]
+    return labels + [str(capfirst(role.label)) for role in Role if role in held]
 
 
 def may(user, action: Action) -> bool:
@@ -144,7 +147,18 @@ def workers_visible_to(user) -> QuerySet[WorkerProfile]:
     return workers.none()
 
 
-class ActionRequiredMixin(AccessMixin):
+if TYPE_CHECKING:
+    # The mixins are only ever combined with a view; mypy is told so, the classes stay plain
+    # mixins. ``ContextViewBase`` is for a mixin that adds to the view's template context.
+    _ViewBase = View
+
+    class ContextViewBase(ContextMixin, View): ...
+
+else:
+    _ViewBase = ContextViewBase = object
+
+
+class ActionRequiredMixin(AccessMixin, _ViewBase):
     """The one policy mixin for class-based views.
 
     Anonymous users go to the login page; a signed-in user whom ``allows`` refuses gets 403.
@@ -167,3 +181,10 @@ class ActionRequiredMixin(AccessMixin):
             self.raise_exception = True
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def signed_in_user(self) -> User:
+        """``request.user`` for the handlers, typed as the signed-in user it is there."""
+        user = self.request.user
+        assert user.is_authenticated  # ``dispatch`` sent anonymous users to the login page
+        return user

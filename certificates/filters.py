@@ -61,7 +61,9 @@ class CertificateFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The subjects are exams' rows, reached through the certificate's own key.
-        self.filters["subject"].queryset = ports.exam_subjects()
+        subject = self.filters["subject"]
+        assert isinstance(subject, django_filters.ModelChoiceFilter)  # made for the key above
+        subject.queryset = ports.exam_subjects()
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -109,7 +111,11 @@ class ScanLogFilter(django_filters.FilterSet):
         label=_("Outcome"), choices=VerificationLog.Outcome.choices, empty_label=ALL
     )
     center = django_filters.ModelChoiceFilter(
-        label=_("Exam centre"), queryset=_filter_centers, empty_label=ALL
+        label=_("Exam centre"),
+        # django-filter takes a callable of the request here (its documented form); the stubs
+        # of types-django-filter name only a queryset.
+        queryset=_filter_centers,  # type: ignore[arg-type]
+        empty_label=ALL,
     )
 
     class Meta:

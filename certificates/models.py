@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import WorkerProfile, private_storage
 from core.models import BaseModel
@@ -139,6 +140,11 @@ class Certificate(BaseModel):
     @property
     def status(self) -> str:
         return self.status_on()
+
+    @property
+    def status_label(self) -> StrOrPromise:
+        """Today's status, named for people (the worker's list of certificates shows it)."""
+        return Status(self.status).label
 
 
 class CertificateEvent(models.Model):

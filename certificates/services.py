@@ -239,9 +239,9 @@ def certificate_replace(*, actor, certificate_id: int, reason: str) -> Certifica
     old.save(update_fields=["state", "updated_at"])
     generation = 1
     ancestor = old
-    while ancestor.replaces_id:
+    while (parent := ancestor.replaces) is not None:
         generation += 1
-        ancestor = ancestor.replaces
+        ancestor = parent
     new = Certificate(
         number=f"{ancestor.number}R{generation}",
         token=secrets.token_urlsafe(16),

@@ -93,11 +93,11 @@ def _store(storage: Storage, name: str, data: bytes) -> None:
 
 
 def _drawn(certificate: Certificate, storage: Storage, digest: str) -> bool:
-    if certificate.rendered_version != rendering.RENDER_VERSION or not (
-        certificate.png and certificate.pdf
-    ):
+    # A file field is true when it names a file.
+    png, pdf = certificate.png.name, certificate.pdf.name
+    if certificate.rendered_version != rendering.RENDER_VERSION or not (png and pdf):
         return False
-    if not (storage.exists(certificate.png.name) and storage.exists(certificate.pdf.name)):
+    if not (storage.exists(png) and storage.exists(pdf)):
         return False
     last = (
         CertificateEvent.objects.filter(

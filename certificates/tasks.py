@@ -1,9 +1,14 @@
 """Celery tasks of the certificates app: thin, they take ids and call a service."""
 
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# base=DjangoTask: the class every task gets anyway, named for the type checker (issuing
+# queues this task with delay_on_commit).
+@shared_task(
+    base=DjangoTask, acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
 def render_certificate(certificate_id: int) -> str:
     """Draw the certificate's PNG and PDF unless the current template version is drawn already
     (safe to run twice: the second run finds the files and does nothing)."""

@@ -15,7 +15,9 @@ SECTIONS_CACHE_KEY = "cms:site-sections"
 
 
 def content_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    assert version is not None  # get_or_set answers None only for a None default
+    return version
 
 
 def content_changed(**kwargs) -> None:

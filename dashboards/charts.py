@@ -217,7 +217,12 @@ def line_chart(
         label = f"{target_label} {_num(target)}".strip()
         line = _el("line", x1=left, x2=right, y1=y, y2=y, **dashes)
         out.append(
-            _el("g", line, _text(label, left + 4, y + 12, font_size=SMALL, **halo), class_="target")
+            _el(
+                "g",
+                line,
+                _text(label, left + 4, y + 12, None, font_size=SMALL, **halo),
+                class_="target",
+            )
         )
     # Dense weeks would merge full-size dots into a beaded rope; they still need to be hoverable.
     radius = max(1.5, min(3.5, dx / 3)) if dx else 3.5

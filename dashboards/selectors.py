@@ -2,6 +2,8 @@
 the precomputed aggregates (``models.py``), scoped to what the viewer may see."""
 
 import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
@@ -25,6 +27,10 @@ from .models import (
     WorkerMilestones,
 )
 from .scopes import Scope
+
+# A row of values() with the sums of a group: the sums are named at run time (COUNTS,
+# EXAM_COUNTS), so to the type checker it is a mapping of any names.
+SummedRow = Mapping[str, Any]
 
 COUNTS = ("registered", *STEPS)
 EXAM_COUNTS = (
@@ -76,7 +82,7 @@ def district_rows(scope: Scope) -> list[dict]:
 
 def breakdown_rows(scope: Scope, by: str) -> list[dict]:
     """Progress by industry or enterprise size, summed over the districts in scope."""
-    grouped = (
+    grouped: Iterable[SummedRow] = (
         scope.facts(by)
         .values("key", "label")
         .annotate(**{name: Sum(name) for name in COUNTS})
@@ -113,14 +119,14 @@ def weekly_trend(scope: Scope, *, weeks: int | None) -> list[dict]:
     grouped = WeeklyProgress.objects.all()
     if scope.district:
         grouped = grouped.filter(district=scope.district)
-    grouped = (
+    summed: Iterable[SummedRow] = (
         grouped.values("week")
         .annotate(**{name: Sum(name) for name in ("registered", "enrolled", *_TREND)})
         .order_by("week")
     )
     running = dict.fromkeys(("registered", "enrolled", *_TREND), 0)
     rows = []
-    for row in grouped:
+    for row in summed:
         for name in running:
             running[name] += row[name]
         rows.append({"week": row["week"], **running})
@@ -144,7 +150,7 @@ def _exam_weeks(scope: Scope, weeks: int | None) -> QuerySet[ExamWeekly]:
 def subject_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
     """Theory and practical pass rates by subject (theory: the scope's workers; practical: the
     scope's centres)."""
-    grouped = (
+    grouped: Iterable[SummedRow] = (
         _exam_weeks(scope, weeks)
         .values("subject_id", "subject__name")
         .annotate(**{name: Sum(name) for name in EXAM_COUNTS})
@@ -165,7 +171,7 @@ def subject_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
 
 def centre_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
     """Utilisation and practical pass rate per exam centre in scope."""
-    grouped = (
+    grouped: Iterable[SummedRow] = (
         _exam_weeks(scope, weeks)
         .exclude(center=None)
         .values("center_id", "center__name", "district__name")
@@ -186,7 +192,7 @@ def centre_rows(scope: Scope, *, weeks: int | None) -> list[dict]:
     ]
 
 
-def reviews_due_rows(scope: Scope) -> list[dict]:
+def reviews_due_rows(scope: Scope) -> list[SummedRow]:
     """Certificates due for review in the next 90 days, week by week."""
     rows = ReviewDue.objects.all()
     if scope.district:

@@ -55,7 +55,10 @@ class OverviewForm(forms.Form):
 
     def __init__(self, *args, officer_district=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["weeks"].choices = [
+        weeks_field, district_field = self.fields["weeks"], self.fields["district"]
+        assert isinstance(weeks_field, forms.ChoiceField)  # both declared above
+        assert isinstance(district_field, forms.ChoiceField)
+        weeks_field.choices = [
             ("", _("Campaign to date")),
             *((weeks, _("Last %(n)s weeks") % {"n": weeks}) for weeks in selectors.PERIODS),
         ]
@@ -63,7 +66,7 @@ class OverviewForm(forms.Form):
             del self.fields["district"]
         else:
             districts = District.objects.filter(parent__isnull=False).order_by("code")
-            self.fields["district"].choices = [
+            district_field.choices = [
                 ("", _("Whole city")),
                 *districts.values_list("code", "name"),
             ]

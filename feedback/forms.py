@@ -34,7 +34,9 @@ class RatingForm(forms.Form):
 
     def __init__(self, *args, service: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reasons"].choices = list(REASONS[service].items())
+        reasons = self.fields["reasons"]
+        assert isinstance(reasons, forms.MultipleChoiceField)  # declared above
+        reasons.choices = list(REASONS[service].items())
 
 
 class CaseStepForm(forms.Form):

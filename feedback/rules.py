@@ -17,7 +17,7 @@ from training.models import TrainingRecord
 from .models import Case, Rating, Service
 
 # Which field of a rating names the event it rates, per service.
-EVENT_FIELD = {
+EVENT_FIELD: dict[str, str] = {
     Service.PRACTICAL_EXAM: "booking",
     Service.CERTIFICATE_DESK: "certificate",
     Service.COURSE: "training_record",
@@ -31,6 +31,7 @@ def rateable_event(*, worker: WorkerProfile, service: str, event_id: int, now=No
     refused = DomainError(
         _("This is not a service you used, so it cannot be rated."), code="not_yours"
     )
+    event: Booking | Certificate | TrainingRecord | None
     if service == Service.PRACTICAL_EXAM:
         event = (
             Booking.objects.filter(pk=event_id, worker=worker, status=Booking.Status.COMPLETED)

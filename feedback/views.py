@@ -2,6 +2,8 @@
 courses) call back, rectify and close; officers and the bureau watch. Views check who asks
 (``ActionRequiredMixin`` and the rules in ``feedback.rules``) and call one service."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django_filters.views import FilterView
+from django_stubs_ext import StrOrPromise
 from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import TableExport
 
@@ -32,7 +35,7 @@ class WorkerViewMixin(ActionRequiredMixin):
 
     @property
     def worker(self):
-        return self.request.user.worker_profile
+        return self.signed_in_user.worker_profile
 
 
 class MineView(WorkerViewMixin, View):
@@ -118,7 +121,8 @@ class AnswerView(WorkerViewMixin, View):
         worker = self.worker
         form = CaseAnswerForm(request.POST)
         if not form.is_valid():
-            errors = [error for field in form.errors.values() for error in field]
+            # An ErrorList yields its messages as text (str() is for mypy, which is told less).
+            errors = [str(error) for field in form.errors.values() for error in field]
             messages.error(
                 request,
                 errors[0] if "note" in form.errors else _("Confirm or dispute the feedback."),
@@ -157,7 +161,9 @@ class CaseListView(ActionRequiredMixin, SingleTableMixin, AuditedExportMixin, Fi
         return scopes.cases_visible_to(self.request.user).order_by("callback_due", "pk")
 
 
-STEPS = {
+# Per state: the service doing the next step (called with the text under the keyword named
+# next), the button and the help text.
+STEPS: dict[str, tuple[Callable[..., Case], str, StrOrPromise, StrOrPromise]] = {
     Case.State.OPEN: (
         services.case_callback_record,
         "note",

@@ -3,6 +3,8 @@ document engine (``core.documents``): a navy band with the title, who the worker
 per completed course (hours, date), the total, and who issued it. Long records run on to
 further pages."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,7 +62,7 @@ def training_record_pdf(*, worker: WorkerProfile) -> bytes:
         page.append(Text(x, y, heading, _pt(10), MUTED))
     page.append(Line(LEFT, y + 2.0, RIGHT, y + 2.0, BLACK, RULE_WIDTH))
     y += 8.0
-    total = 0
+    total: int | Decimal = 0
     for record in records:
         if y > BOTTOM_LIMIT:
             page = []

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from accounts.models import WorkerProfile
+from accounts.models import Enterprise, WorkerProfile
 from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise
 from core.errors import DomainError
 from core.exports import AuditedExportMixin
@@ -138,13 +138,16 @@ class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMix
     template_name = "training/roster_progress.html"
     paginate_by = 50
     export_name = "training-progress"
+    enterprise: Enterprise  # set by ``allows`` for a POST, which it refuses without one
 
     def allows(self, request, *args, **kwargs) -> bool:
         if not super().allows(request, *args, **kwargs):
             return False
         if request.method == "POST":  # bulk enrolment: enterprise safety officers only
-            self.enterprise = managed_enterprise(request.user)
-            return self.enterprise is not None
+            enterprise = managed_enterprise(request.user)
+            if enterprise is None:
+                return False
+            self.enterprise = enterprise
         return True
 
     def get_queryset(self):

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView, View
 from django.views.generic.detail import SingleObjectMixin
 
-from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise
+from accounts.models import Enterprise
+from accounts.permissions import Action, ActionRequiredMixin, ContextViewBase, managed_enterprise
 from core.errors import DomainError
 from core.exports import spreadsheet_safe
 
@@ -43,16 +44,20 @@ class RosterUploadForm(forms.Form):
     )
 
 
-class EnterpriseAdminMixin(ActionRequiredMixin):
+class EnterpriseAdminMixin(ActionRequiredMixin, ContextViewBase):
     """Enterprise administrators only, scoped to ``self.enterprise``."""
 
     required_action = Action.VIEW_WORKERS
+    enterprise: Enterprise  # set by ``allows``, which refuses whoever manages none
 
     def allows(self, request, *args, **kwargs) -> bool:
         if not super().allows(request, *args, **kwargs):
             return False
-        self.enterprise = managed_enterprise(request.user)
-        return self.enterprise is not None  # district and bureau officers: not theirs to import
+        enterprise = managed_enterprise(request.user)
+        if enterprise is None:  # district and bureau officers: not theirs to import
+            return False
+        self.enterprise = enterprise
+        return True
 
     def get_queryset(self):
         return roster_imports_of(enterprise=self.enterprise)
@@ -83,7 +88,7 @@ class ImportUploadView(EnterpriseAdminMixin, FormView):
         try:
             roster_import = roster_import_create(
                 enterprise=self.enterprise,
-                uploaded_by=self.request.user,
+                uploaded_by=self.signed_in_user,
                 uploaded_file=form.cleaned_data["file"],
             )
         except DomainError as error:

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from accounts.permissions import Action, ActionRequiredMixin
+from accounts.permissions import Action, ActionRequiredMixin, ContextViewBase
 
 from .. import ports
 
@@ -23,7 +23,7 @@ def center_post(user, code: str) -> tuple[ports.CenterRecord, ports.StaffPost]:
     return center, post
 
 
-class AtCenterMixin(ActionRequiredMixin):
+class AtCenterMixin(ActionRequiredMixin, ContextViewBase):
     """Sets ``self.center`` and ``self.staff_post`` from the URL's ``code``; anyone without
     the action or a post there is refused (403 with the reason)."""
 

@@ -41,7 +41,7 @@ class DeskView(AtCenterMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         certificates = (
-            Certificate.objects.filter(center=self.center, issued_on=timezone.localdate())
+            Certificate.objects.filter(center_id=self.center.pk, issued_on=timezone.localdate())
             .select_related("holder", "subject")
             .order_by("-created_at")[:SHOWN_TODAY]
         )

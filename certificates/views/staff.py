@@ -150,8 +150,11 @@ def verify_scan(user, scan, center) -> dict:
     if not isinstance(scan, dict):
         return _answer(None, "", user, error="malformed")
     token, compact, signature = scan.get("token"), scan.get("c"), scan.get("s")
-    if not all(
-        isinstance(value, str) and len(value) <= MAX_TEXT for value in (token, compact, signature)
+    if not (
+        isinstance(token, str)
+        and isinstance(compact, str)
+        and isinstance(signature, str)
+        and all(len(value) <= MAX_TEXT for value in (token, compact, signature))
     ) or not (compact or signature):
         # Without the signed fields a token alone would open the record: a scan carries them.
         return _answer(None, "", user, error="malformed")
@@ -165,15 +168,12 @@ def verify_scan(user, scan, center) -> dict:
             .select_related("certificate")
             .first()
         )
-        if earlier is not None:
-            certificate = (
-                Certificate.objects.select_related("holder", "subject", "center", "replaced_by")
-                .filter(pk=earlier.certificate_id)
-                .first()
-            )
-            return _answer(
-                certificate, certificate.status, user, token=token, scanned_at=scanned_at
-            )
+        # (A log found through its certificate's token has its certificate.)
+        if earlier is not None and earlier.certificate is not None:
+            logged = Certificate.objects.select_related(
+                "holder", "subject", "center", "replaced_by"
+            ).get(pk=earlier.certificate.pk)
+            return _answer(logged, logged.status, user, token=token, scanned_at=scanned_at)
     certificate, outcome = certificate_verify(
         token=token,
         compact=compact,
@@ -285,7 +285,7 @@ class VerifyScansView(JsonVerifierMixin, View):
                 _("Send one scan, or a list of at most %(count)d scans.") % {"count": MAX_BATCH},
             )
         center = scan_center(request.user)
-        results = []
+        results: list[dict] = []
         for scan in scans:
             if _throttled(request.user, "scan", LIMIT_SCANS):
                 if not results:

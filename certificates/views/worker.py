@@ -46,8 +46,6 @@ def certificate_list(request):
         .select_related("subject")
         .order_by("-issued_on", "-pk")
     )
-    for certificate in certificates:
-        certificate.status_label = Status(certificate.status).label
     return render(request, "certificates/mine/list.html", {"certificates": certificates})
 
 

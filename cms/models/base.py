@@ -16,8 +16,10 @@ from ..search import cjk_terms
 PAGE_SIZE = 12
 
 
+# The ignore: the django-stubs plugin cannot build the reverse manager of ArticlePage.topic
+# ("articles") because ArticlePage's base, wagtail's Page, is untyped (Any) to mypy.
 @register_snippet
-class Topic(models.Model):
+class Topic(models.Model):  # type: ignore[django-manager-missing]
     """A subject articles are filed under (消防, 危化品, 建筑施工 ...): data, kept by editors."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
@@ -95,7 +97,7 @@ class SectionIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    max_count = 1
+    max_count: int | None = 1
 
     class Meta:
         abstract = True

@@ -58,7 +58,10 @@ def qr_decode(image_bytes: bytes) -> str | None:
     if max(grey.size) > WORK_SIDE:
         grey.thumbnail((WORK_SIDE, WORK_SIDE), Image.Resampling.BILINEAR)
     results = zxingcpp.read_barcodes(
-        grey, formats=zxingcpp.BarcodeFormat.QRCode, try_rotate=True, try_downscale=True
+        grey,
+        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+        try_rotate=True,
+        try_downscale=True,
     )
     for result in results:
         if result.valid and result.text:

@@ -42,6 +42,8 @@ def aggregates_refresh(*, full: bool = False, now: datetime.datetime | None = No
     touched = milestones_write(workers)
     districts, enterprises = touched.districts, touched.enterprises
     if since is not None:
+        # Workers were named (not all), so the places they were in are too.
+        assert districts is not None and enterprises is not None
         # Deleted workers leave no row to find them by: the counts give them away.
         stale_districts, stale_enterprises = out_of_step()
         targets = CampaignTarget.objects.filter(updated_at__gte=since)

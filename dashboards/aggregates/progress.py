@@ -87,18 +87,18 @@ def progress_facts_write(*, districts, enterprises, now) -> None:
         enterprise_facts = enterprise_facts.filter(key__in=[str(pk) for pk in enterprises])
     enterprise_targets = CampaignTarget.objects.filter(enterprise=OuterRef("enterprise_id"))
     counted_enterprises = set()
-    for counts in enterprise_rows.values(
+    for by_enterprise in enterprise_rows.values(
         "enterprise_id", "enterprise__district_id", "enterprise__name", "enterprise__industry_id"
     ).annotate(**_step_counts(), target=Subquery(enterprise_targets.values("target")[:1])):
-        counted_enterprises.add(counts["enterprise_id"])
+        counted_enterprises.add(by_enterprise["enterprise_id"])
         fact(
             ProgressFact.Scope.ENTERPRISE,
-            counts["enterprise__district_id"],
-            counts["enterprise_id"],
-            counts,
-            label=counts["enterprise__name"],
-            industry_id=counts["enterprise__industry_id"],
-            target=counts["target"],
+            by_enterprise["enterprise__district_id"],
+            by_enterprise["enterprise_id"],
+            by_enterprise,
+            label=by_enterprise["enterprise__name"],
+            industry_id=by_enterprise["enterprise__industry_id"],
+            target=by_enterprise["target"],
         )
     # Enterprises with a target and nobody registered yet are the furthest behind: they show.
     targeted = CampaignTarget.objects.exclude(enterprise=None).exclude(
@@ -106,8 +106,9 @@ def progress_facts_write(*, districts, enterprises, now) -> None:
     )
     if enterprises is not None:
         targeted = targeted.filter(enterprise__in=enterprises)
-    for target in targeted.select_related("enterprise"):
-        enterprise = target.enterprise
+    for campaign_target in targeted.select_related("enterprise"):
+        enterprise = campaign_target.enterprise
+        assert enterprise is not None  # the query excluded targets of no enterprise
         fact(
             ProgressFact.Scope.ENTERPRISE,
             enterprise.district_id,
@@ -115,7 +116,7 @@ def progress_facts_write(*, districts, enterprises, now) -> None:
             dict.fromkeys(("registered", *STEPS), 0),
             label=enterprise.name,
             industry_id=enterprise.industry_id,
-            target=target.target,
+            target=campaign_target.target,
         )
 
     # Rows of these scopes not written now (nobody left in them) go.

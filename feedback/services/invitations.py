@@ -3,8 +3,10 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from certificates.models import Certificate
 from core.notifications import absolute_url
@@ -24,7 +26,11 @@ def rating_invitations_send(*, now=None) -> int:
     event, by SMS with a link to the rating page."""
     now = service_now(now)
     window = (now - datetime.timedelta(days=2), now - datetime.timedelta(hours=1))
-    events = [
+    events: list[
+        tuple[
+            str, QuerySet[Booking] | QuerySet[Certificate] | QuerySet[TrainingRecord], StrOrPromise
+        ]
+    ] = [
         (
             Service.PRACTICAL_EXAM,
             Booking.objects.filter(
@@ -52,7 +58,7 @@ def rating_invitations_send(*, now=None) -> int:
     sent = 0
     for service, queryset, what in events:
         for event in queryset.iterator(chunk_size=500):
-            worker = event.holder if service == Service.CERTIFICATE_DESK else event.worker
+            worker = event.holder if isinstance(event, Certificate) else event.worker
             url = absolute_url(rating_path(service, event.pk))
             with transaction.atomic():
                 tell(

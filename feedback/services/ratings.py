@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.models import WorkerProfile
 from core.errors import DomainError
@@ -15,7 +16,7 @@ from .common import service_now
 COMMENT_MAX = 500
 
 # What could have been better, per service: the tick boxes of the rating form.
-REASONS: dict[str, dict[str, str]] = {
+REASONS: dict[str, dict[str, StrOrPromise]] = {
     Service.PRACTICAL_EXAM: {
         "waiting": _("Long wait at check-in"),
         "late_start": _("The session started late"),

@@ -12,7 +12,7 @@ DEMO_APPS = ("accounts", "cms", "training", "exams", "feedback", "dashboards")
 
 def demo_seed(*, stdout) -> list:
     """Seed every app's demo in ``DEMO_APPS`` order; returns the logins they made."""
-    logins = []
+    logins: list[tuple] = []
     for app in DEMO_APPS:
         module = import_module(f"seeding.demo.{app}")
         logins.extend(module.seed(stdout=stdout) or [])

@@ -235,6 +235,12 @@ def seed(*, stdout):
         phone="+8613800000009", email="admin@anxun.demo", first_name="管理员", superuser=True
     )
     stdout.write(f"Seeded {len(enterprises)} enterprises and {worker_count + 1} workers.")
-    logins = [(label, user.phone[3:], DEMO_PASSWORD) for label, user, _role in staff]
-    logins.append((_("Site administrator"), admin.phone[3:], DEMO_PASSWORD))
+    logins = [_login(label, user) for label, user, _role in staff]
+    logins.append(_login(_("Site administrator"), admin))
     return logins
+
+
+def _login(label, user: User) -> tuple:
+    """(who, the mobile number to sign in with, the password) for the demo's login list."""
+    assert user.phone is not None  # every demo login is made with a mobile number
+    return (label, user.phone[3:], DEMO_PASSWORD)

@@ -9,6 +9,7 @@ are computed from today, so a fresh demo always has a campaign on now and open r
 
 import io
 from datetime import date, datetime, time, timedelta
+from typing import TypedDict
 
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -1273,7 +1274,23 @@ def _articles(*, campaigns: dict, images: dict, docs: dict, current_is_winter: b
     }
 
 
-HALLS = [
+class HallSpec(TypedDict):
+    slug: str
+    title: str
+    district: str  # a district's code
+    designation: str  # ExperienceHallPage.Level
+    address: str
+    latitude: str
+    longitude: str
+    opening_hours: str
+    phone: str
+    motif: str
+    palette: str
+    intro: str
+    zones: list[str]
+
+
+HALLS: list[HallSpec] = [
     {
         "slug": "hangzhou-safety-education-hall",
         "title": "杭州市安全生产宣传教育体验馆",
@@ -1376,7 +1393,22 @@ HALLS = [
     },
 ]
 
-CASES = [
+
+class CaseSpec(TypedDict):
+    slug: str
+    title: str
+    industry: str  # an industry's code
+    district: str  # a district's code
+    decided_on: date
+    motif: str
+    palette: str
+    intro: str
+    violation: str
+    penalty: str
+    lesson: list[str]  # paragraphs
+
+
+CASES: list[CaseSpec] = [
     {
         "slug": "chemical-hot-work-without-permit",
         "title": "某化工企业未落实动火作业现场安全管理被处罚案",
@@ -1491,7 +1523,19 @@ CASES = [
     },
 ]
 
-VIDEOS = [
+
+class VideoSpec(TypedDict):
+    slug: str
+    title: str
+    video_url: str
+    duration: str
+    motif: str
+    palette: str
+    intro: str
+    transcript: list[str]  # paragraphs
+
+
+VIDEOS: list[VideoSpec] = [
     {
         "slug": "confined-space-ventilate-test-work",
         "title": "有限空间作业：先通风、再检测、后作业",
@@ -1815,7 +1859,7 @@ def seed(*, stdout) -> list:
                 tag=topic.name if topic else sections[section_slug].title,
             )
 
-            def build(spec=spec, topic=topic, cover=cover):
+            def build_article(spec=spec, topic=topic, cover=cover):
                 page = ArticlePage(
                     title=spec["title"],
                     date=spec["date"],
@@ -1829,31 +1873,31 @@ def seed(*, stdout) -> list:
                 page.tags.add(*spec["tags"])
                 return page
 
-            pages.child(sections[section_slug], spec["slug"], build)
+            pages.child(sections[section_slug], spec["slug"], build_article)
 
     # Experience halls.
-    for spec in HALLS:
+    for hall in HALLS:
         cover = images.get(
-            f"封面·{spec['title']}",
-            key=f"hall-{spec['slug']}",
-            motif=spec["motif"],
-            palette=spec["palette"],
-            caption=spec["title"],
+            f"封面·{hall['title']}",
+            key=f"hall-{hall['slug']}",
+            motif=hall["motif"],
+            palette=hall["palette"],
+            caption=hall["title"],
             tag="安全体验馆",
         )
         pages.child(
             sections["halls"],
-            spec["slug"],
-            lambda spec=spec, cover=cover: ExperienceHallPage(
-                title=spec["title"],
-                district=districts[spec["district"]],
-                designation=spec["designation"],
-                address=spec["address"],
-                latitude=spec["latitude"],
-                longitude=spec["longitude"],
-                opening_hours=spec["opening_hours"],
-                phone=spec["phone"],
-                intro=spec["intro"],
+            hall["slug"],
+            lambda hall=hall, cover=cover: ExperienceHallPage(
+                title=hall["title"],
+                district=districts[hall["district"]],
+                designation=hall["designation"],
+                address=hall["address"],
+                latitude=hall["latitude"],
+                longitude=hall["longitude"],
+                opening_hours=hall["opening_hours"],
+                phone=hall["phone"],
+                intro=hall["intro"],
                 cover=cover,
                 how_to_book=rich(
                     "团体参观（10—40人）请至少提前3个工作日预约，个人和家庭参观可直接前往（节假日建议预约）。",
@@ -1864,7 +1908,7 @@ def seed(*, stdout) -> list:
                 ),
                 body=[
                     heading("体验项目"),
-                    bullets(spec["zones"]),
+                    bullets(hall["zones"]),
                     faq(
                         "参观须知",
                         [
@@ -1883,28 +1927,28 @@ def seed(*, stdout) -> list:
         )
 
     # Cases.
-    for spec in CASES:
-        industry = industries[spec["industry"]]
+    for case in CASES:
+        industry = industries[case["industry"]]
         cover = images.get(
-            f"封面·{spec['title']}",
-            key=f"case-{spec['slug']}",
-            motif=spec["motif"],
-            palette=spec["palette"],
-            caption=spec["title"],
+            f"封面·{case['title']}",
+            key=f"case-{case['slug']}",
+            motif=case["motif"],
+            palette=case["palette"],
+            caption=case["title"],
             tag="以案说法",
         )
         pages.child(
             sections["cases"],
-            spec["slug"],
-            lambda spec=spec, industry=industry, cover=cover: CasePage(
-                title=spec["title"],
+            case["slug"],
+            lambda case=case, industry=industry, cover=cover: CasePage(
+                title=case["title"],
                 industry=industry,
-                district=districts.get(spec["district"]),
-                decided_on=spec["decided_on"],
-                violation=spec["violation"],
-                penalty=spec["penalty"],
-                lesson=rich(*spec["lesson"]),
-                intro=spec["intro"],
+                district=districts.get(case["district"]),
+                decided_on=case["decided_on"],
+                violation=case["violation"],
+                penalty=case["penalty"],
+                lesson=rich(*case["lesson"]),
+                intro=case["intro"],
                 cover=cover,
                 body=[
                     quote(
@@ -1916,25 +1960,25 @@ def seed(*, stdout) -> list:
         )
 
     # Videos.
-    for spec in VIDEOS:
+    for video in VIDEOS:
         cover = images.get(
-            f"封面·{spec['title']}",
-            key=f"video-{spec['slug']}",
-            motif=spec["motif"],
-            palette=spec["palette"],
-            caption=spec["title"],
-            tag=f"视频课堂 · {spec['duration']}",
+            f"封面·{video['title']}",
+            key=f"video-{video['slug']}",
+            motif=video["motif"],
+            palette=video["palette"],
+            caption=video["title"],
+            tag=f"视频课堂 · {video['duration']}",
         )
         pages.child(
             sections["videos"],
-            spec["slug"],
-            lambda spec=spec, cover=cover: VideoPage(
-                title=spec["title"],
-                video_url=spec["video_url"],
-                duration=spec["duration"],
-                intro=spec["intro"],
+            video["slug"],
+            lambda video=video, cover=cover: VideoPage(
+                title=video["title"],
+                video_url=video["video_url"],
+                duration=video["duration"],
+                intro=video["intro"],
                 cover=cover,
-                transcript=rich(*spec["transcript"]),
+                transcript=rich(*video["transcript"]),
                 body=[
                     cta(
                         "学完去考试",

@@ -12,6 +12,7 @@ Then the practical exams: ``seeding.demo.exams_practical.practical_seed``.
 """
 
 from pathlib import Path
+from typing import TypedDict
 
 from exams.bank_io import bank_file_read, bank_import, stem_key
 from exams.models import (
@@ -44,7 +45,14 @@ SPECIAL_OPERATION = {
 PRINCIPAL = {**SPECIAL_OPERATION, "duration_minutes": 60, "certificate_valid_years": 3}
 
 
-SUBJECTS = [
+class SubjectSpec(TypedDict):
+    code: str
+    name: str
+    policy: dict[str, int]  # Subject's rules: fields of the model, by name
+    courses: list[str]  # the codes of the courses that train for it
+
+
+SUBJECTS: list[SubjectSpec] = [
     {
         "code": "low-voltage-electrician",
         "name": "低压电工作业",

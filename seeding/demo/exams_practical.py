@@ -453,10 +453,10 @@ def _today_seed(*, session, plan, cohort, desk, examiner) -> None:
             continue
         if outcome == "checked_in" or examiner is None:
             continue
+        checked_in_at = booking.checked_in_at
+        assert checked_in_at is not None  # checkin_confirm has set it
         scored_at = _clamp(
-            booking.checked_in_at + timedelta(minutes=40 + 15 * number),
-            earliest=booking.checked_in_at,
-            latest=now,
+            checked_in_at + timedelta(minutes=40 + 15 * number), earliest=checked_in_at, latest=now
         )
         points, failed = _marks(session.subject, fail_critical=outcome == "failed")
         try:
@@ -525,8 +525,9 @@ def _upcoming_seed(*, centres, subjects, workers, cohort) -> None:
 def _demo_workers() -> dict[int, WorkerProfile]:
     phones = {f"+86139{index:08d}": index for index in range(100)}
     return {
-        phones[profile.user.phone]: profile
+        phones[phone]: profile
         for profile in WorkerProfile.objects.filter(user__phone__in=phones).select_related("user")
+        if (phone := profile.user.phone) is not None  # always: the query asked for these numbers
     }
 
 

@@ -68,6 +68,7 @@ def seed(*, stdout):
         if district:
             CampaignTarget.objects.get_or_create(district=district, defaults={"target": target})
     for enterprise in Enterprise.objects.exclude(headcount=None):
+        assert enterprise.headcount is not None  # excluded above
         CampaignTarget.objects.get_or_create(
             enterprise=enterprise, defaults={"target": enterprise.headcount}
         )

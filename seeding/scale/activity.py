@@ -49,7 +49,7 @@ SESSION_DAYS_AHEAD = 8  # mean days between being ready and the practical exam
 SUBJECT_WEIGHTS = {"low-voltage-electrician": 4, "welding-cutting": 4, "work-at-height": 3}
 OTHER_SUBJECT_WEIGHT = 2
 HAZARDOUS_CHEMICALS_SUBJECT_WEIGHT = 1
-INDUSTRY_LEANINGS = {
+INDUSTRY_LEANINGS: dict[str, dict[str, float]] = {
     "E": {"work-at-height": 3},
     "D": {"low-voltage-electrician": 3},
     "C": {"welding-cutting": 1.5},
@@ -158,6 +158,7 @@ class _Picker:
             leanings = INDUSTRY_LEANINGS.get(employer.industry_code, {})
             subjects, cumulative, total = [], [], 0.0
             for subject in self.reference.subjects:
+                weight: float
                 if subject.hazardous_chemicals_only:
                     weight = HAZARDOUS_CHEMICALS_SUBJECT_WEIGHT * employer.hazardous_chemicals
                 else:
@@ -436,6 +437,7 @@ def _booking_times(rng, bookings: list[Booking], *, clock: Clock) -> None:
     cutoff = CANCEL_CUTOFF_HOURS * HOUR
     for booking in bookings:
         session = booking.session
+        assert session is not None  # _sessions has put every booking in one
         earliest = max(booking.ready, session.opens)
         if booking.status == "cancelled":
             latest = session.starts - cutoff - HOUR

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db import connection
 from psycopg import sql
@@ -112,11 +113,17 @@ class Step:
     seconds: float = 0.0
 
 
+class Output(Protocol):
+    """Where the timings are written: a management command's ``stdout``."""
+
+    def write(self, msg: str) -> object: ...
+
+
 @dataclass
 class Timings:
     """Prints each step (rows written, seconds) as it ends, and the total at the end."""
 
-    stdout: object
+    stdout: Output
     steps: list[Step] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 

@@ -164,7 +164,9 @@ def enterprises_plan(
     codes = [code for code in INDUSTRY_WEIGHTS if code in reference.industries]
     codes += sorted(set(reference.industries) - set(codes))
     industry_weights = [INDUSTRY_WEIGHTS.get(code, 1) for code in codes]
-    plans, rows, names = [], [], set()
+    plans: list[EnterprisePlan] = []
+    rows: list[tuple] = []
+    names: set[str] = set()
     number = 0
     for offset, size in enumerate(sizes):
         district = rng.choices(districts, district_weights)[0]

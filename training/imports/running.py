@@ -261,12 +261,12 @@ def _users_create(items: list[_Checked]) -> dict[str, User]:
             "username", "pk"
         )
     )
-    by_mobile = {}
-    for user in users:
+    by_mobile: dict[str, User] = {}
+    for item, user in zip(items, users, strict=True):
         if user.username in created:
             user.pk = created[user.username]
             user._state.adding = False
-            by_mobile[user.phone] = user
+            by_mobile[item.mobile] = user
     return by_mobile
 
 
@@ -275,6 +275,7 @@ def _row_create(*, roster_import: RosterImport, item: _Checked, user: User | Non
     if refused, and then the login made for it is removed: a refused row leaves nothing."""
     if user is None:
         return [_("This mobile number is already registered to another person.")]
+    assert item.district is not None  # a row whose district is unknown has a reason, not a turn
     try:
         worker_profile_create(
             user=user,
