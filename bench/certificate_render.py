@@ -36,7 +36,7 @@ from django.utils import translation  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
 from accounts.models import District, User, WorkerProfile  # noqa: E402
-from certificates import services  # noqa: E402
+from certificates import links, services  # noqa: E402
 from certificates.models import Certificate  # noqa: E402
 from certificates.rendering import certificate_pdf, certificate_png  # noqa: E402
 from exams.models import ExamCenter, Subject  # noqa: E402
@@ -131,7 +131,7 @@ def main() -> None:
         png = certificate_png(certificate)
         pdf = certificate_pdf(certificate)  # warm up: fonts registered, caches filled
         found = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
-        assert found == [services.verification_url(certificate)], "the QR code must read back"
+        assert found == [links.verification_url(certificate)], "the QR code must read back"
         assert b"/DCTDecode" in pdf, "the photo must be in the PDF"
 
         def both():

@@ -26,8 +26,8 @@ def prepare() -> str:
     django.setup()
     from django.core.management import call_command
 
+    from certificates.links import verification_path
     from certificates.models import Certificate
-    from certificates.services import verification_path
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", verbosity=0)

@@ -70,8 +70,8 @@ def endpoints(*, clients: int, run: str) -> list[tuple[str, object]]:
     from django.utils import timezone
 
     from accounts.models import User
+    from certificates.links import verification_path
     from certificates.models import Certificate
-    from certificates.services import verification_path
     from exams import services as exam_services
     from exams.models import ExamCenter, PracticalSession
 

@@ -42,8 +42,8 @@ from core.documents.linebreak import Measure, wrap
 from core.documents.pdf import sheet_pdf
 from core.documents.png import sheet_png
 
+from .links import verification_url
 from .models import Certificate
-from .services import verification_url
 
 __all__ = [
     "RENDER_VERSION",

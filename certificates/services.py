@@ -6,10 +6,6 @@ its log). Every change writes its history through ``certificates.events``.
 (``settings.ANXUN_CERTIFICATE_ISSUER``); rendering is a Celery task enqueued on commit, so
 issuing never waits for drawing. The result is typed by ``certificates.ports.PassingResult``:
 certificates import nothing from exams.
-
-Kept for callers until the merge: ``_event`` (certificates.rendering writes its RENDERED event
-through it) and ``verification_url``/``verification_path``/``compact_of`` (now in
-``certificates.links``) stay importable from here.
 """
 
 import hashlib
@@ -28,8 +24,8 @@ from core.errors import DomainError, PermissionDenied
 from core.notifications import message_send
 
 from . import events, ports, signing
-from .links import compact_of, verification_path, verification_url
-from .models import Certificate, CertificateEvent, Status, VerificationLog
+from .links import compact_of
+from .models import Certificate, Status, VerificationLog
 
 __all__ = [
     "REVIEW_REMINDER_DAYS",
@@ -41,10 +37,7 @@ __all__ = [
     "certificate_revoke",
     "certificate_verify",
     "client_hash",
-    "compact_of",
     "review_reminders_send",
-    "verification_path",
-    "verification_url",
 ]
 
 REVIEW_REMINDER_DAYS = (90, 60, 30, 7)
@@ -62,11 +55,6 @@ def add_years(day: date, years: int) -> date:
 # What verifying reads is cached per token: a phone scan is one query fewer. Any change a
 # verifier would see (revoked, replaced, review recorded) forgets it, now and at commit.
 VERIFY_CACHE_SECONDS = 600
-_CHANGES_WHAT_VERIFIERS_SEE = {
-    CertificateEvent.Kind.REVOKED,
-    CertificateEvent.Kind.REPLACED,
-    CertificateEvent.Kind.REVIEW_RECORDED,
-}
 
 
 def _verify_cache_key(token: str) -> str:
@@ -99,15 +87,6 @@ def _forget(certificate: Certificate) -> None:
     key = _verify_cache_key(certificate.token)
     cache.set(key, _FORGOTTEN, _FORGOTTEN_SECONDS)
     transaction.on_commit(lambda: cache.set(key, _FORGOTTEN, _FORGOTTEN_SECONDS))
-
-
-def _event(certificate: Certificate, kind: str, actor=None, **data) -> CertificateEvent:
-    """Deprecated alias of ``events.certificate_event_record`` for certificates.rendering, which
-    still imports it; the lead removes it at the merge. New code calls the typed functions of
-    ``certificates.events``."""
-    if kind in _CHANGES_WHAT_VERIFIERS_SEE:
-        _forget(certificate)
-    return events.certificate_event_record(certificate, kind=kind, actor=actor, data=data)
 
 
 def _sign(certificate: Certificate) -> None:

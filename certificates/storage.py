@@ -23,9 +23,8 @@ from django.utils import timezone, translation
 
 from accounts.models import private_storage
 
-from . import rendering
+from . import events, rendering
 from .models import Certificate, CertificateEvent
-from .services import _event
 
 __all__ = ["certificate_render", "file_names"]
 
@@ -143,9 +142,8 @@ def certificate_render(*, certificate_id: int) -> str:
     certificate.rendered_version = rendering.RENDER_VERSION
     certificate.rendered_at = timezone.now()
     certificate.save(update_fields=["png", "pdf", "rendered_version", "rendered_at"])
-    _event(
+    events.certificate_rendered(
         certificate,
-        CertificateEvent.Kind.RENDERED,
         version=rendering.RENDER_VERSION,
         digest=digest,
         png=png_name,

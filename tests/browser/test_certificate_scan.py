@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from certificates import services
+from certificates import links
 from certificates.models import VerificationLog
 from core.documents.qr import qr_png as share_qr_png
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -36,7 +36,7 @@ def certificate_image(certificate) -> bytes:
     try:
         from certificates.rendering import certificate_png
     except ImportError:
-        return share_qr_png(url=services.verification_url(certificate))
+        return share_qr_png(url=links.verification_url(certificate))
     return certificate_png(certificate)
 
 
@@ -125,7 +125,7 @@ def test_centre_staff_scan_a_certificate_online_then_offline(filmed, live_server
     assert abs((logs[1].scanned_at - queued_time(queued[0])).total_seconds()) < 0.01
 
     # A handheld scanner types an altered code: the signature is not genuine at once.
-    url = services.verification_url(certificate)
+    url = links.verification_url(certificate)
     valid_until = certificate.valid_until.strftime("%Y%m%d")
     page.locator("#scanned").fill(url.replace(valid_until, "20991231"))
     page.locator("#scanned").press("Enter")

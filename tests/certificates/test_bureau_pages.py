@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.validators import mask_id_number
-from certificates import services, signing
+from certificates import links, services, signing
 from certificates.models import Certificate, CertificateEvent, Status
 from certificates.services import add_years
 from core.models import AuditEvent
@@ -236,7 +236,7 @@ def test_the_bureau_records_a_passed_review(client, world):
     here.issued_on = add_years(today, -3) + timedelta(days=10)
     here.valid_until = add_years(here.issued_on, 6) - timedelta(days=1)
     here.review_due = add_years(here.issued_on, 3)
-    here.signature = signing.sign(here.token, services.compact_of(here))
+    here.signature = signing.sign(here.token, links.compact_of(here))
     here.save()
     client.force_login(world["bureau"])
 

@@ -19,7 +19,7 @@ from PIL import Image
 from reportlab.pdfbase import pdfmetrics
 
 from accounts.models import Role
-from certificates import rendering, services, storage
+from certificates import links, rendering, services, storage
 from certificates.models import Certificate, CertificateEvent, Status
 from certificates.rendering import RENDER_VERSION, certificate_pdf, certificate_png
 from certificates.storage import certificate_render
@@ -110,7 +110,7 @@ def test_the_rendered_png_scans_to_the_verification_page_which_says_valid(privat
     (result,) = zxingcpp.read_barcodes(image.convert("RGB"))
     assert result.format == zxingcpp.BarcodeFormat.QRCode
     assert result.ec_level == "M"
-    assert result.text == services.verification_url(certificate)
+    assert result.text == links.verification_url(certificate)
     assert result.text.startswith(settings.WAGTAILADMIN_BASE_URL + f"/v/{certificate.token}?")
 
     response = client.get(page_of(result.text))
@@ -149,7 +149,7 @@ def test_the_pdf_rasterised_scans_too_and_carries_the_full_record(private_root, 
     assert abs(page.width - 297 / 25.4 * 150) <= 2
     assert abs(page.height - 210 / 25.4 * 150) <= 2
     (url,) = decoded(page)
-    assert url == services.verification_url(certificate)
+    assert url == links.verification_url(certificate)
     assert client.get(page_of(url)).status_code == 200
 
     text = pdf_text(pdf, tmp_path)
@@ -173,7 +173,7 @@ def test_the_photo_is_on_the_certificate(private_root):
         round((rendering.PHOTO_Y + rendering.PHOTO_H - inset) * scale),
     )
     assert share_of(image.crop(box), PHOTO_COLOUR) > 0.4  # the red jacket
-    assert decoded(image) == [services.verification_url(certificate)]  # 150 dpi scans too
+    assert decoded(image) == [links.verification_url(certificate)]  # 150 dpi scans too
 
 
 def test_drawing_makes_no_query_when_the_relations_are_selected(django_assert_num_queries):
@@ -269,7 +269,7 @@ def test_a_recorded_review_re_signs_and_the_new_drawing_carries_the_new_code(pri
 
     certificate.refresh_from_db()
     (url,) = decoded(Image.open(private_root / certificate.png.name))
-    assert url == services.verification_url(certificate)
+    assert url == links.verification_url(certificate)
     assert f"~{certificate.review_due:%Y%m%d}" in url
     assert client.get(page_of(url)).status_code == 200
     assert len(files(private_root)) == 2

@@ -12,7 +12,7 @@ from django.db.models.query import QuerySet
 from django.utils import timezone, translation
 
 from accounts.models import Role
-from certificates import services, signing
+from certificates import links, services, signing
 from certificates.models import Certificate, CertificateEvent, Status, VerificationLog
 from certificates.services import add_years
 from core.errors import DomainError, PermissionDenied
@@ -83,7 +83,7 @@ def backdate(certificate: Certificate, issued_on: date) -> Certificate:
     certificate.review_due = min(
         add_years(issued_on, subject.review_interval_years), certificate.valid_until
     )
-    certificate.signature = signing.sign(certificate.token, services.compact_of(certificate))
+    certificate.signature = signing.sign(certificate.token, links.compact_of(certificate))
     certificate.save()
     return certificate
 
@@ -126,9 +126,7 @@ def test_a_pass_issues_one_signed_certificate_and_a_retry_returns_it():
     assert certificate.events.filter(kind=CertificateEvent.Kind.ISSUED).count() == 1
     assert certificate.holder == result.worker and certificate.subject == result.subject
     assert certificate.key_id == signing.key_ring().signing_kid
-    assert signing.verify(
-        certificate.token, services.compact_of(certificate), certificate.signature
-    )
+    assert signing.verify(certificate.token, links.compact_of(certificate), certificate.signature)
     assert len(certificate.token) >= 22  # 16 random bytes: 128 bits
 
 
@@ -292,7 +290,7 @@ def test_a_reissue_gets_a_new_number_and_token_and_the_old_one_answers_replaced(
     assert new.number == f"{certificate.number}R1"
     assert new.token != certificate.token
     assert new.signature != certificate.signature
-    assert signing.verify(new.token, services.compact_of(new), new.signature)
+    assert signing.verify(new.token, links.compact_of(new), new.signature)
     assert (new.issued_on, new.review_due, new.valid_until) == (
         certificate.issued_on,
         certificate.review_due,
@@ -366,8 +364,8 @@ def test_a_recorded_review_extends_the_dates_and_signs_again(bureau, client):
     today = timezone.localdate()
     certificate, _result, _staff = passed()
     backdate(certificate, add_years(today, -3) + timedelta(days=20))  # review due in 20 days
-    old_path = services.verification_path(certificate)
-    old_compact, old_signature = services.compact_of(certificate), certificate.signature
+    old_path = links.verification_path(certificate)
+    old_compact, old_signature = links.compact_of(certificate), certificate.signature
     old_review_due, old_valid_until = certificate.review_due, certificate.valid_until
 
     services.certificate_review_record(actor=bureau, certificate_id=certificate.pk, passed_on=today)
@@ -377,9 +375,7 @@ def test_a_recorded_review_extends_the_dates_and_signs_again(bureau, client):
     assert certificate.valid_until == add_years(add_years(today, 3), 3)
     assert certificate.valid_until > old_valid_until
     assert certificate.signature != old_signature
-    assert signing.verify(
-        certificate.token, services.compact_of(certificate), certificate.signature
-    )
+    assert signing.verify(certificate.token, links.compact_of(certificate), certificate.signature)
     event = certificate.events.get(kind=CertificateEvent.Kind.REVIEW_RECORDED)
     assert event.actor == bureau
     assert event.data["before"] == {
@@ -594,7 +590,7 @@ def test_a_staff_scan_is_logged_and_recorded_in_the_history():
 
     found, outcome = services.certificate_verify(
         token=certificate.token,
-        compact=services.compact_of(certificate),
+        compact=links.compact_of(certificate),
         signature=certificate.signature,
         channel=VerificationLog.Channel.STAFF,
         actor=staff["desk"],

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role
-from certificates import services
+from certificates import links, services
 from certificates.models import CertificateEvent, VerificationLog
 from certificates.views.staff import parse_scanned
 from config.navigation import navigation_for
@@ -42,7 +42,7 @@ DECODE = reverse("certificate_staff:decode")
 
 def scan_of(certificate, **extra) -> dict:
     """What the page sends for a scanned certificate: the token, c and s from its QR code."""
-    url = services.verification_url(certificate)
+    url = links.verification_url(certificate)
     query = parse_qs(urlsplit(url).query)
     token = urlsplit(url).path.rsplit("/", 1)[1]
     return {"token": token, "c": query["c"][0], "s": query["s"][0], **extra}
@@ -294,7 +294,7 @@ def test_lookups_by_number_are_rate_limited(client, world, monkeypatch):
 def test_the_form_works_without_javascript(client, world):
     certificate = world["certificate"]
     client.force_login(world["desk"])
-    html = client.post(SCANNER, {"scanned": services.verification_url(certificate)}).content
+    html = client.post(SCANNER, {"scanned": links.verification_url(certificate)}).content
     html = html.decode()
     assert "李建国" in html and world["holder"].id_number in html and certificate.number in html
     by_number = client.post(SCANNER, {"scanned": certificate.number}).content.decode()
@@ -316,7 +316,7 @@ def test_parse_scanned_reads_the_qr_url_only():
 
 def test_the_server_decodes_a_camera_frame_of_a_certificate(client, world):
     client.force_login(world["desk"])
-    url = services.verification_url(world["certificate"])
+    url = links.verification_url(world["certificate"])
     try:
         from certificates.rendering import certificate_png
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.validators import mask_id_number, mask_name
-from certificates import services, signing
+from certificates import links, services, signing
 from certificates.models import Certificate, Status, VerificationLog
 from certificates.services import add_years
 from certificates.views import public as views
@@ -50,7 +50,7 @@ def certificate():
 
 def qr_parts(certificate: Certificate) -> tuple[str, str, str]:
     """(token, c, s) as the QR code's URL carries them."""
-    url = urlsplit(services.verification_url(certificate))
+    url = urlsplit(links.verification_url(certificate))
     query = parse_qs(url.query)
     return url.path.rsplit("/", 1)[1], query["c"][0], query["s"][0]
 
@@ -92,7 +92,7 @@ def backdate(certificate: Certificate, issued_on) -> None:
     certificate.review_due = min(
         add_years(issued_on, subject.review_interval_years), certificate.valid_until
     )
-    certificate.signature = signing.sign(certificate.token, services.compact_of(certificate))
+    certificate.signature = signing.sign(certificate.token, links.compact_of(certificate))
     certificate.save()
     cache.clear()  # saved behind the services' back: the verification cache must forget it
 

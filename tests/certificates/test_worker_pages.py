@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, private_storage
-from certificates import credentials, services
+from certificates import credentials, links, services
 from certificates.models import Certificate
 from tests.certificates.builders import passed
 from tests.factories import RoleAssignmentFactory, UserFactory
@@ -99,7 +99,7 @@ def test_the_holder_sees_the_list_and_a_certificate_being_prepared(holder, issue
     assert 'data-testid="download-png"' not in page
     for day in (issued.issued_on, issued.review_due, issued.valid_until):
         assert day.isoformat() in page
-    share = services.verification_url(issued)
+    share = links.verification_url(issued)
     assert f'value="{share.replace("&", "&amp;")}"' in page
     assert "data-copy=" in page
     assert urls(issued)["credential"] in page

@@ -23,7 +23,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import Role
-from certificates import rendering, services, storage
+from certificates import links, rendering, services, storage
 from certificates.models import Certificate, CertificateEvent
 from certificates.tasks import render_certificate
 from exams.practical import services as practical
@@ -81,7 +81,7 @@ def rendered_events(certificate) -> int:
 
 def find_worker_root(certificate) -> Path:
     name = storage.file_names(certificate)[0]
-    url = services.verification_url(certificate)
+    url = links.verification_url(certificate)
     own = Path(settings.PRIVATE_MEDIA_ROOT)
     for root in [own, *sorted(Path(tempfile.gettempdir()).glob("anxun-test-private-*"))]:
         if (root / name).is_file() and decoded(root / name) == [url]:
@@ -137,7 +137,7 @@ def test_a_passing_score_gives_the_certificate_at_once_and_its_png_soon(worker_r
     certificate.refresh_from_db()
     assert certificate.rendered_version == rendering.RENDER_VERSION
     assert certificate.png.name == storage.file_names(certificate)[0]
-    assert decoded(png) == [services.verification_url(certificate)]
+    assert decoded(png) == [links.verification_url(certificate)]
     with Image.open(png) as image:
         scale = 300 / 25.4
         box = tuple(
@@ -207,4 +207,4 @@ def test_the_render_task_twice_at_once_and_a_direct_call_draw_once(
     assert list((worker_root / "certificates/pdf").glob(f"*{certificate.number}*")) == [
         worker_root / pdf
     ]
-    assert decoded(worker_root / png) == [services.verification_url(certificate)]
+    assert decoded(worker_root / png) == [links.verification_url(certificate)]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from accounts.models import Enterprise, User, WorkerProfile
-from certificates import services, signing
+from certificates import links, services, signing
 from certificates.models import Certificate, CertificateEvent
 from exams.models import Booking, ExamResult, PracticalSession, TheoryAttempt
 from training.models import CampaignTarget, Enrollment, TrainingRecord
@@ -170,7 +170,7 @@ def _certificates_verify(workers, client):
     certificates = Certificate.objects.filter(holder__in=workers).select_related("subject")
     assert certificates.count() == passing.count()
     for certificate in certificates:
-        compact = services.compact_of(certificate)
+        compact = links.compact_of(certificate)
         assert signing.verify(certificate.token, compact, certificate.signature)
     assert (
         CertificateEvent.objects.filter(
@@ -182,12 +182,12 @@ def _certificates_verify(workers, client):
     sample = certificates.order_by("pk")[len(certificates) // 2]
     found, outcome = services.certificate_verify(
         token=sample.token,
-        compact=services.compact_of(sample),
+        compact=links.compact_of(sample),
         signature=sample.signature,
         channel="api",
     )
     assert (found, outcome) == (sample, "valid")
-    response = client.get(services.verification_path(sample))  # what the QR code opens
+    response = client.get(links.verification_path(sample))  # what the QR code opens
     assert response.status_code == 200
     assert sample.number in response.content.decode()
     assert not sample.png  # nothing rendered: the page does not need the files
