@@ -23,7 +23,7 @@ from accounts.permissions import Action, may
 from core.errors import DomainError, PermissionDenied
 from core.notifications import message_send
 
-from . import events, ports, signing
+from . import events, locks, ports, signing
 from .links import compact_of
 from .models import Certificate, Status, VerificationLog
 
@@ -159,12 +159,7 @@ def certificate_print(*, actor, certificate_id: int, center_id: int) -> Certific
 
 
 def _locked(certificate_id: int) -> Certificate:
-    certificate = (
-        Certificate.objects.select_for_update(of=("self",))
-        .select_related("subject", "holder__user")
-        .filter(pk=certificate_id)
-        .first()
-    )
+    certificate = locks.certificate_lock(certificate_id, related=("subject", "holder__user"))
     if certificate is None:
         raise DomainError(_("No such certificate."), code="not_found")
     return certificate

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 from accounts.models import private_storage
 
-from . import events, rendering
+from . import events, locks, rendering
 from .models import Certificate, CertificateEvent
 
 __all__ = ["certificate_render", "file_names"]
@@ -123,11 +123,9 @@ def certificate_render(*, certificate_id: int) -> str:
     Raise ``FontUnavailable`` (nothing is written) when the font cannot draw every character,
     e.g. a rare character in the holder's name.
     """
-    certificate = (
-        Certificate.objects.select_for_update(of=("self",))
-        .select_related("holder", "subject", "center")
-        .get(pk=certificate_id)
-    )
+    certificate = locks.certificate_lock(certificate_id, related=("holder", "subject", "center"))
+    if certificate is None:
+        raise Certificate.DoesNotExist(f"No certificate {certificate_id}.")
     storage = private_storage()
     digest = _digest(certificate)
     if _drawn(certificate, storage, digest):
