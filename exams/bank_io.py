@@ -265,7 +265,9 @@ def _row_check(row: dict, subjects: dict[str, Subject]) -> _Checked:
     checked.category = " ".join(row["category"].split())
     if not checked.category:
         reasons.append(Reason("category_missing", _("The category is missing.")))
-    elif len(checked.category) > QuestionCategory._meta.get_field("name").max_length:
+    elif (limit := QuestionCategory._meta.get_field("name").max_length) is not None and len(
+        checked.category
+    ) > limit:
         reasons.append(Reason("category_too_long", _("The category name is too long.")))
     kind = KIND_ALIASES.get(HEADER_NOISE.sub("", row["kind"]).lower())
     if kind is None:
@@ -332,9 +334,9 @@ def bank_import(*, rows: list[dict], actor, file_name: str = "") -> dict:
     category and one audit row per subject imported into.
     """
     codes = {row["subject"] for row in rows if row["subject"]}
-    subjects = {}
-    for subject in Subject.objects.filter(code__in=codes | {code.lower() for code in codes}):
-        subjects[subject.code] = subject
+    subjects: dict[str, Subject] = {}
+    for found in Subject.objects.filter(code__in=codes | {code.lower() for code in codes}):
+        subjects[found.code] = found
     categories = {
         (category.subject_id, category.name): category
         for category in QuestionCategory.objects.filter(subject__in=subjects.values())
@@ -379,6 +381,8 @@ def bank_import(*, rows: list[dict], actor, file_name: str = "") -> dict:
         if checked.reasons:
             refused.append(_refused(row, checked.reasons))
             continue
+        # _row_check gives a reason to every row without a known subject or without a stem.
+        assert subject is not None and key is not None
         category = categories.get((subject.pk, checked.category))
         if category is None:
             category, created = QuestionCategory.objects.get_or_create(
@@ -387,7 +391,8 @@ def bank_import(*, rows: list[dict], actor, file_name: str = "") -> dict:
             categories[(subject.pk, checked.category)] = category
             if created:
                 categories_created.append(f"{subject.name} · {category.name}")
-        existing = bank.get(key, [None])[0]
+        matches = bank.get(key)
+        existing = matches[0] if matches else None
         if existing is None:
             question = Question(
                 subject=subject,

@@ -14,8 +14,12 @@ REPORT_VALUE_LENGTH = 80  # stems longer than this are cut in the report
 LETTERS = "ABCDEF"
 TRUE, FALSE = "正确", "错误"
 TF_CHOICES = [TRUE, FALSE]
-KIND_ORDER = {Question.Kind.TRUE_FALSE: 0, Question.Kind.SINGLE: 1, Question.Kind.MULTIPLE: 2}
-KIND_NAMES = {
+KIND_ORDER: dict[str, int] = {
+    Question.Kind.TRUE_FALSE: 0,
+    Question.Kind.SINGLE: 1,
+    Question.Kind.MULTIPLE: 2,
+}
+KIND_NAMES: dict[str, str] = {
     Question.Kind.TRUE_FALSE: "判断",
     Question.Kind.SINGLE: "单选",
     Question.Kind.MULTIPLE: "多选",

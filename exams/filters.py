@@ -1,7 +1,7 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField as FilterModelChoiceField
 from wagtail.admin.filters import WagtailFilterSet
 
 from accounts.filters import ALL, date_input, yes_no_select
@@ -41,10 +41,13 @@ class AttemptFilter(django_filters.FilterSet):
         )
 
 
-class _CategoryChoiceField(forms.ModelChoiceField):
-    """Categories of different subjects may share a name: say whose each one is."""
+class _CategoryChoiceField(FilterModelChoiceField):
+    """Categories of different subjects may share a name: say whose each one is.
 
-    def label_from_instance(self, obj):
+    Built on django-filter's own field (the filter's default), whose null choice stays off:
+    no null_label is given."""
+
+    def label_from_instance(self, obj: QuestionCategory) -> str:
         return f"{obj.subject.name} · {obj.name}"
 
 

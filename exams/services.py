@@ -49,13 +49,14 @@ def attempt_eligibility_check(*, worker: WorkerProfile, subject: Subject, now=No
         worker=worker, subject=subject, status=TheoryAttempt.Status.SUBMITTED
     )
     last_pass = submitted.filter(passed=True).order_by("-submitted_at").first()
-    if last_pass and last_pass.submitted_at + timedelta(days=subject.theory_valid_days) > now:
+    passed_at = last_pass.submitted_at if last_pass else None  # set on every submitted attempt
+    if passed_at and passed_at + timedelta(days=subject.theory_valid_days) > now:
         raise DomainError(
             _("You passed on %(date)s; the pass is valid until %(until)s. Book the practical exam.")
             % {
-                "date": timezone.localdate(last_pass.submitted_at).isoformat(),
+                "date": timezone.localdate(passed_at).isoformat(),
                 "until": timezone.localdate(
-                    last_pass.submitted_at + timedelta(days=subject.theory_valid_days)
+                    passed_at + timedelta(days=subject.theory_valid_days)
                 ).isoformat(),
             },
             code="already_passed",
@@ -66,15 +67,15 @@ def attempt_eligibility_check(*, worker: WorkerProfile, subject: Subject, now=No
             None,
             [
                 last_training_at(worker=worker, subject=subject),
-                last_pass and last_pass.submitted_at,
+                passed_at,
             ],
         ),
         default=None,
     )
-    fails = submitted.filter(passed=False)
+    failed = submitted.filter(passed=False)
     if fresh_start:
-        fails = fails.filter(submitted_at__gt=fresh_start)
-    fails = list(fails.order_by("-submitted_at")[: subject.fails_before_retraining])
+        failed = failed.filter(submitted_at__gt=fresh_start)
+    fails = list(failed.order_by("-submitted_at")[: subject.fails_before_retraining])
     if len(fails) >= subject.fails_before_retraining:
         raise DomainError(
             _(
@@ -84,7 +85,8 @@ def attempt_eligibility_check(*, worker: WorkerProfile, subject: Subject, now=No
             % {"n": len(fails)},
             code="retraining_required",
         )
-    if fails and fails[0].submitted_at + timedelta(days=subject.free_retake_days) < now:
+    last_fail_at = fails[0].submitted_at if fails else None  # set on every submitted attempt
+    if last_fail_at and last_fail_at + timedelta(days=subject.free_retake_days) < now:
         raise DomainError(
             _(
                 "The free retake had to be taken within %(days)d days of the failed attempt. "
@@ -106,7 +108,7 @@ def paper_draw(*, subject: Subject, rng: random.Random | None = None) -> list[di
     """
     rng = rng or random.SystemRandom()
     # A paper runs true/false, then single choice, then multiple choice, as printed papers do.
-    kind_order = [Question.Kind.TRUE_FALSE, Question.Kind.SINGLE, Question.Kind.MULTIPLE]
+    kind_order: list[str] = [Question.Kind.TRUE_FALSE, Question.Kind.SINGLE, Question.Kind.MULTIPLE]
     rules = sorted(
         BlueprintRule.objects.filter(subject=subject).select_related("category"),
         key=lambda rule: (kind_order.index(rule.kind), rule.pk),
@@ -116,7 +118,8 @@ def paper_draw(*, subject: Subject, rng: random.Random | None = None) -> list[di
             _("This exam's blueprint does not add up to 100 points; tell the exam office."),
             code="blueprint_invalid",
         )
-    paper, used = [], set()
+    paper: list[dict] = []
+    used: set[int] = set()
     for rule in rules:
         pool = Question.objects.filter(subject=subject, kind=rule.kind, active=True).exclude(
             pk__in=used
@@ -238,7 +241,8 @@ def answer_save(
 
 def _grade(attempt: TheoryAttempt) -> None:
     saved = {a.position: a.selected for a in attempt.answers.all()}
-    score, breakdown = 0, {}
+    score = 0
+    breakdown: dict[str, dict[str, int]] = {}
     for position, entry in enumerate(attempt.paper):
         right = saved.get(position) == entry["key"]
         points = entry["points"] if right else 0

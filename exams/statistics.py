@@ -18,11 +18,15 @@ hard), above ``EASY_P`` (too easy), or discrimination below ``LOW_DISCRIMINATION
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import AttemptAnswer, Question, Subject, TheoryAttempt
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_ATTEMPTS = 5_000
 MIN_RESPONSES = 20
@@ -35,7 +39,11 @@ FLAG_LABELS = {
     "easy": _("Too easy"),
     "low_discrimination": _("Low discrimination"),
 }
-_KIND_ORDER = {Question.Kind.TRUE_FALSE: 0, Question.Kind.SINGLE: 1, Question.Kind.MULTIPLE: 2}
+_KIND_ORDER: dict[str, int] = {
+    Question.Kind.TRUE_FALSE: 0,
+    Question.Kind.SINGLE: 1,
+    Question.Kind.MULTIPLE: 2,
+}
 
 
 @dataclass
@@ -55,11 +63,11 @@ class ItemStatistics:
     _syy: float = 0.0
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> "StrOrPromise":
         return Question.Kind(self.kind).label if self.kind in Question.Kind.values else self.kind
 
     @property
-    def flag_labels(self) -> list[str]:
+    def flag_labels(self) -> "list[StrOrPromise]":
         return [FLAG_LABELS[flag] for flag in self.flags]
 
     def _add(self, *, right: bool, rest: int) -> None:
@@ -72,15 +80,15 @@ class ItemStatistics:
 
     def _finish(self) -> None:
         n, sx = self.drawn, self.correct
-        self.p = sx / n if n else None
+        p = self.p = sx / n if n else None
         # Pearson r of a 0/1 variable and the rest score (sum of x² is sum of x).
         spread = (n * sx - sx * sx) * (n * self._syy - self._sy * self._sy)
         if n and spread > 0:
             self.discrimination = (n * self._sxy - sx * self._sy) / math.sqrt(spread)
-        if n >= MIN_RESPONSES:
-            if self.p < HARD_P:
+        if n >= MIN_RESPONSES and p is not None:  # p is None only when n is 0
+            if p < HARD_P:
                 self.flags.append("hard")
-            if self.p > EASY_P:
+            if p > EASY_P:
                 self.flags.append("easy")
             if self.discrimination is not None and self.discrimination < LOW_DISCRIMINATION:
                 self.flags.append("low_discrimination")

@@ -55,7 +55,7 @@ def public_paper(paper: list[dict]) -> list[dict]:
             "stem": entry["stem"],
             "choices": entry["choices"],
             "points": entry["points"],
-            "image_url": images.get(entry.get("image")),
+            "image_url": images.get(entry["image"]) if entry.get("image") is not None else None,
         }
         for entry in paper
     ]

@@ -47,7 +47,7 @@ def _mode(data, subject: Subject) -> tuple[QuestionCategory | None, bool]:
 
 
 def _mode_url(subject: Subject, category: QuestionCategory | None, notebook: bool) -> str:
-    params = {}
+    params: dict[str, int | str] = {}
     if category is not None:
         params["category"] = category.pk
     if notebook:
@@ -92,7 +92,8 @@ def practice_home(request):
     rows = [
         {
             "subject": subject,
-            "categories": subject.practice_categories,
+            # the ``to_attr`` prefetch of practice_subjects (not a model attribute)
+            "categories": getattr(subject, "practice_categories"),  # noqa: B009
             "notebook": counts.get(subject.pk, 0),
             "notebook_url": _mode_url(subject, None, True),
         }
@@ -155,7 +156,7 @@ def practice_answer(request, code: str):
     except DomainError as error:
         status = STATUS_FOR.get(error.code, 400)
         question = None
-        if status != 404:
+        if status != 404 and question_id is not None:  # pk=None matched no question anyway
             question = (
                 Question.objects.filter(pk=question_id, subject=subject, active=True)
                 .select_related("category")
@@ -203,14 +204,15 @@ def notebook(request):
     """The wrong-answer notebook, paginated, optionally of one subject (``?subject=<code>``)."""
     worker = _worker(request)
     counts = practice.notebook_counts(worker=worker)
+    notebook_subjects = list(Subject.objects.filter(pk__in=counts).order_by("code"))
     subjects = [
         {"subject": subject, "count": counts[subject.pk], "url": _mode_url(subject, None, True)}
-        for subject in Subject.objects.filter(pk__in=counts).order_by("code")
+        for subject in notebook_subjects
     ]
-    selected = None
+    selected: Subject | None = None
     code = request.GET.get("subject")
     if code:
-        selected = next((row["subject"] for row in subjects if row["subject"].code == code), None)
+        selected = next((subject for subject in notebook_subjects if subject.code == code), None)
         if selected is None:
             selected = get_object_or_404(Subject, code=code)
     questions = Paginator(

@@ -12,11 +12,13 @@ post's supervisor flag. Anyone else gets 403 with the reason; anonymous visitors
 """
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -33,27 +35,42 @@ from core.exports import AuditedExportMixin
 from core.files import private_file_response
 from core.params import int_param
 
-from ..models import Booking, ExamCenter, ExamResult, PracticalSession, Subject
+from ..models import Booking, CenterStaff, ExamCenter, ExamResult, PracticalSession, Subject
 from . import selectors, services
 from .filters import CenterSessionFilter, ResultFilter, RosterFilter
 from .tables import CenterSessionTable, ResultTable, RosterTable
 
+if TYPE_CHECKING:
+    # The mixin goes before a Django view with a context (TemplateView, FormView, FilterView);
+    # to mypy that is its base (request, kwargs, get_context_data), at run time it is a plain
+    # mixin and the MRO is the view's.
+    from django.views.generic.base import ContextMixin
 
-class CenterMixin(ActionRequiredMixin):
+    class _CenterViewBase(ContextMixin, View):
+        pass
+
+else:
+    _CenterViewBase = object
+
+
+class CenterMixin(ActionRequiredMixin, _CenterViewBase):
     """Resolve ``self.center`` from the URL and require a post there."""
 
     required_action = Action.CHECK_IN_CANDIDATES
     supervisor_only = False
+    center: ExamCenter
+    staff_post: CenterStaff  # set by ``allows``, which refuses anyone without a post
 
     def allows(self, request, *args, **kwargs) -> bool:
         if not super().allows(request, *args, **kwargs):
             return False
         self.center = get_object_or_404(ExamCenter, code=kwargs["code"])
-        self.staff_post = selectors.center_posts(request.user).get(self.center.pk)
-        if self.staff_post is None:
+        staff_post = selectors.center_posts(request.user).get(self.center.pk)
+        if staff_post is None:
             raise DjangoPermissionDenied(
                 _("You do not work at %(center)s.") % {"center": self.center}
             )
+        self.staff_post = staff_post
         if self.supervisor_only and not self.staff_post.supervisor:
             raise DjangoPermissionDenied(_("Only the centre's supervisor may do this."))
         return True
@@ -115,7 +132,8 @@ class CheckInView(CenterMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        if response.context_data["refusal"]:
+        # TemplateView answers with a TemplateResponse (its context is still at hand).
+        if isinstance(response, TemplateResponse) and (response.context_data or {})["refusal"]:
             response.status_code = 409
         return response
 
@@ -229,7 +247,9 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, center: ExamCenter, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].queryset = center.subjects.filter(active=True)
+        subject_field = self.fields["subject"]
+        assert isinstance(subject_field, forms.ModelChoiceField)  # declared above
+        subject_field.queryset = center.subjects.filter(active=True)
 
 
 def _aware(day, at) -> datetime:
@@ -258,9 +278,12 @@ class SessionCreateView(CenterMixin, FormView):
                 cancel_cutoff_hours=data["cancel_cutoff_hours"],
             )
         except DomainError as error:
-            field = {"starts_at": "starts", "ends_at": "ends", "booking_closes_at": "day"}.get(
-                error.field, error.field
-            )
+            form_fields: dict[str | None, str | None] = {
+                "starts_at": "starts",
+                "ends_at": "ends",
+                "booking_closes_at": "day",
+            }
+            field = form_fields.get(error.field, error.field)
             form.add_error(field if field in form.fields else None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The session is published."))

@@ -42,6 +42,8 @@ def _points_from(post, items) -> tuple[dict[int, int], list[int], list[str]]:
 
 
 class ScoringMixin(CenterMixin):
+    template_name: str  # every scoring view names its template
+
     def load(self) -> Booking:
         return get_object_or_404(
             Booking.objects.select_related("worker__user", "session__subject", "subject"),
