@@ -11,6 +11,8 @@ Nothing here decides anything or checks permissions: the service has done that.
 
 from datetime import date
 
+from django.db import transaction
+
 from core.events import audit_record
 
 from .models import Certificate, CertificateEvent
@@ -43,19 +45,22 @@ def certificate_event_record(
 ) -> CertificateEvent:
     """Write one event of ``kind`` to both trails. ``data`` is the certificate event's data
     (and the audit row's ``after``); ``before``, when given, is the audit row's ``before``.
-    The typed functions below are what services call; this is their common body."""
+    The typed functions below are what services call; this is their common body. Both rows are
+    written in one transaction (the caller's, or their own where the caller has none, as
+    verifying does), so neither trail holds an event the other lacks."""
     data = data or {}
     actor = _signed_in(actor)
-    event = CertificateEvent.objects.create(
-        certificate=certificate, kind=kind, actor=actor, data=data
-    )
-    audit_record(
-        actor=actor,
-        verb=f"certificate.{kind}",
-        target=certificate,
-        before=before,
-        after=data,
-    )
+    with transaction.atomic():
+        event = CertificateEvent.objects.create(
+            certificate=certificate, kind=kind, actor=actor, data=data
+        )
+        audit_record(
+            actor=actor,
+            verb=f"certificate.{kind}",
+            target=certificate,
+            before=before,
+            after=data,
+        )
     return event
 
 

@@ -37,6 +37,20 @@ def session_bookings_lock(session: PracticalSession, *, statuses) -> list[Bookin
     )
 
 
+def waiting_bookings_lock(session: PracticalSession, *, limit: int) -> list[Booking]:
+    """Lock the first ``limit`` bookings on a (locked) session's waiting list, in waiting-list
+    order, with their worker's user; the rest of the list stays unlocked (a cancel or an edit
+    of the session must not hold every waiting row). Nothing is locked for ``limit`` ≤ 0."""
+    if limit <= 0:
+        return []
+    return list(
+        Booking.objects.select_for_update(of=("self",))
+        .filter(session=session, status=Booking.Status.WAITLISTED)
+        .select_related("worker__user")
+        .order_by("waitlisted_at", "pk")[:limit]
+    )
+
+
 def booking_lock(booking_id: int, *, related: tuple[str, ...] = ()) -> Booking | None:
     """Lock one booking (``related`` rows are read with it, not locked), or None."""
     bookings = Booking.objects.select_for_update(of=("self",))

@@ -113,3 +113,20 @@ def test_every_certificate_event_is_in_the_audit_trail_too(issued):
     }
     assert kinds == audits
     assert (new.pk, "revoked") in audits and (certificate.pk, "replaced") in audits
+
+
+def test_both_trails_are_written_together_or_not_at_all(monkeypatch, issued):
+    """Verifying writes its event outside any service transaction: a failure between the two
+    rows must leave neither (the certificate's history and the audit trail agree)."""
+    from certificates import events
+
+    certificate = issued["certificate"]
+    before = (CertificateEvent.objects.count(), AuditEvent.objects.count())
+
+    def broken_audit(**kwargs):
+        raise RuntimeError("audit table unavailable")
+
+    monkeypatch.setattr(events, "audit_record", broken_audit)
+    with pytest.raises(RuntimeError):
+        events.certificate_event_record(certificate, kind=CertificateEvent.Kind.VERIFIED)
+    assert (CertificateEvent.objects.count(), AuditEvent.objects.count()) == before

@@ -19,7 +19,7 @@ from core.exports import local_time_text
 from core.notifications import absolute_url
 
 from ... import events
-from ...locks import booking_in_session_lock, session_bookings_lock, sessions_lock
+from ...locks import booking_in_session_lock, sessions_lock, waiting_bookings_lock
 from ...models import Booking, PracticalSession
 from ..selectors import live_booking
 from .common import _notify, _seats_change, _staff_check, offer_hours
@@ -175,11 +175,7 @@ def waitlist_offer_free_seats(session: PracticalSession, *, now) -> list[Booking
         return []
     offered = []
     free = session.capacity - session.held_back - session.seats_taken
-    waiting = sorted(
-        session_bookings_lock(session, statuses=[Booking.Status.WAITLISTED]),
-        key=lambda booking: (booking.waitlisted_at, booking.pk),
-    )
-    for booking in waiting[: max(free, 0)]:
+    for booking in waiting_bookings_lock(session, limit=free):
         booking.status = Booking.Status.OFFERED
         booking.offer_expires_at = min(now + timedelta(hours=offer_hours()), session.starts_at)
         booking.save(update_fields=["status", "offer_expires_at", "updated_at"])

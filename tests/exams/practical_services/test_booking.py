@@ -366,3 +366,32 @@ def test_a_booking_moved_meanwhile_is_not_cancelled_against_the_wrong_session(
     with refused("conflict"):
         services.booking_cancel(booking_id=booking.pk, worker=worker, now=now)
     assert_seats(old, new)
+
+
+def test_a_freed_seat_reads_and_locks_only_the_first_in_line(make_session, subject, now):
+    """Cancelling a seat locks as many waiting rows as there are free seats, in waiting-list
+    order, not the whole waiting list (every cancel and session edit would queue behind it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = make_session(capacity=1)
+    holder = pb.candidate(subject)
+    held = book(holder, session, now)
+    waiting = [
+        book(pb.candidate(subject), session, now + timedelta(minutes=n), waitlist=True)
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        services.booking_cancel(booking_id=held.pk, worker=holder, now=now + timedelta(hours=1))
+    waiting_reads = [
+        query["sql"]
+        for query in queries.captured_queries
+        if '"exams_booking"."waitlisted_at"' in query["sql"] and "ORDER BY" in query["sql"]
+    ]
+    assert len(waiting_reads) == 1 and "LIMIT 1" in waiting_reads[0]
+    statuses = [Booking.objects.get(pk=booking.pk).status for booking in waiting]
+    assert statuses == [
+        Booking.Status.OFFERED,
+        Booking.Status.WAITLISTED,
+        Booking.Status.WAITLISTED,
+    ]
