@@ -2,13 +2,13 @@
 editor's publish would: ``add_child``, then a revision that is published.
 
 The project has no import service for pages (editors write them in Wagtail), so the demo's
-course catalogue and the outreach site's articles are read here. Loading is idempotent: a course is found by its code, a lesson
+course catalogue and the outreach site's articles and events are read here. Loading is idempotent: a course is found by its code, a lesson
 by its title under its course; what exists is left as it is (edits survive a re-seed).
 """
 
 import json
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -184,3 +184,85 @@ def articles_load(
                 }
             )
     return sections
+
+
+# --- The outreach site's events (seeding/data/cms/events.json) --------------------------------
+
+
+def events_load(
+    *, today: date, path: Path = DATA_DIR / "cms" / "events.json"
+) -> list[dict[str, Any]]:
+    """The events of ``path``, in order, with their day resolved against ``today``.
+
+    The file is a JSON list of ``{"slug", "title", "kind": <EventPage.Kind value>, "audience",
+    "day": {"offset": <days after today>} | "YYYY-MM-DD", "hours": [[start hour, minute], [end
+    hour, minute]], "district": <district code> | null, "place", "capacity": <seats, 0 for a
+    live stream>, "campaign": <campaign slug> | "current" | null, "stream_url"?,
+    "closes_days_before"?, "motif", "palette", "intro", "programme": [...], "questions"?:
+    [[label, field_type, required, choices, default, help_text], ...]}``. Upcoming events are
+    offsets so a fresh demo always has open registrations; past ones are fixed dates.
+    Returned specs carry ``day`` as a ``date``, ``hours`` and ``questions`` as tuples.
+    """
+    events = []
+    for spec in json.loads(path.read_text(encoding="utf-8")):
+        day = spec["day"]
+        resolved = {
+            **spec,
+            "day": today + timedelta(days=day["offset"])
+            if isinstance(day, dict)
+            else date.fromisoformat(day),
+            "hours": tuple((hour, minute) for hour, minute in spec["hours"]),
+        }
+        if "questions" in spec:
+            resolved["questions"] = [tuple(question) for question in spec["questions"]]
+        events.append(resolved)
+    return events
+
+
+# --- The outreach site's campaigns (seeding/data/cms/campaigns.json) --------------------------
+
+
+def campaigns_load(
+    *, today: date, path: Path = DATA_DIR / "cms" / "campaigns.json"
+) -> list[dict[str, Any]]:
+    """The campaigns of ``path`` in order, the one on now last, with dates resolved.
+
+    The file is ``{"campaigns": [spec, ...], "current": {"starts_days_from_today",
+    "lasts_days", "paragraphs", "quote", "faq", "seasons": [{"months": [1-12, ...], "slug",
+    "title", "theme", "audiences", "intro", "motif", "palette", "focus"}, ...]}}``. A spec is
+    ``{"slug", "title", "theme", "start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "audiences",
+    "intro", "motif", "palette", "paragraphs": [...], "focus"?: [...], "quote": [text, who],
+    "faq": [[question, answer], ...]}``. The current campaign takes the season whose months
+    hold today's month; ``{year}`` in its slug and title is today's year, and it starts
+    ``starts_days_from_today`` days after today (negative: before) and ends ``lasts_days``
+    later, so a fresh demo always has a campaign on now. Returned specs carry ``start`` and
+    ``end`` as dates, ``quote`` and the FAQ items as tuples.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    campaigns = [
+        {
+            **spec,
+            "start": date.fromisoformat(spec["start"]),
+            "end": date.fromisoformat(spec["end"]),
+        }
+        for spec in data["campaigns"]
+    ]
+    current = data["current"]
+    season = next(s for s in current["seasons"] if today.month in s["months"])
+    start = today + timedelta(days=current["starts_days_from_today"])
+    campaigns.append(
+        {
+            **{name: value for name, value in season.items() if name != "months"},
+            "slug": season["slug"].format(year=today.year),
+            "title": season["title"].format(year=today.year),
+            "start": start,
+            "end": start + timedelta(days=current["lasts_days"]),
+            "paragraphs": current["paragraphs"],
+            "quote": current["quote"],
+            "faq": current["faq"],
+        }
+    )
+    for spec in campaigns:
+        spec["quote"] = tuple(spec["quote"])
+        spec["faq"] = [(question, answer) for question, answer in spec["faq"]]
+    return campaigns

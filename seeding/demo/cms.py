@@ -5,6 +5,12 @@ Every cover image and every PDF is drawn by ``seeding.demo.pictures``, so seedin
 network. Pages are looked up by slug under their parent, images and documents by title, so
 running the seed again changes nothing. Dates of the "current" campaign and of upcoming events
 are computed from today, so a fresh demo always has a campaign on now and open registrations.
+
+The words are data: ``seeding/data/cms/*.json`` (sections, topics, documents, halls, cases,
+videos, settings read here; articles, campaigns and events read by ``seeding.loaders``). This
+module keeps what is made at seeding time: the drawn images and PDFs, the pages built from the
+specs, and the bodies that are the same for every page of a kind (a campaign's, an event's, a
+hall's, a case's, a video's).
 """
 
 import io
@@ -52,7 +58,7 @@ from seeding.demo.blocks import (
     rich,
 )
 from seeding.demo.pictures import HEIGHT, SOURCE, WIDTH, draw_cover, draw_pdf
-from seeding.loaders import articles_load
+from seeding.loaders import articles_load, campaigns_load, events_load
 
 EVENT_TAGS = {"lecture": "安全讲座", "live": "线上直播", "hands_on": "实操体验"}
 
@@ -147,394 +153,6 @@ TOPICS: list[tuple[str, str]] = [(t["name"], t["slug"]) for t in _data("topics")
 DOCUMENTS: list[tuple[str, str, str, str, list[str]]] = [
     (d["collection"], d["title"], d["key"], d["subtitle"], d["lines"]) for d in _data("documents")
 ]
-
-
-def _season(today: date) -> dict:
-    """The campaign that is on now: its name and words depend on the season."""
-    year = today.year
-    month = today.month
-    if month in (11, 12, 1, 2):
-        return {
-            "slug": f"winter-fire-safety-{year}",
-            "title": f"{year}年冬季消防安全宣传月",
-            "theme": "防范火灾风险 共建平安杭州",
-            "audiences": "企业员工、社区居民、老年人、中小学生",
-            "intro": "冬季天干物燥，用火用电用气量增加，是火灾易发、多发季节。全市集中开展冬季消防安全宣传，聚焦电动自行车、出租房、“九小场所”和老旧小区等重点，推动消防安全知识进企业、进社区、进学校、进家庭。",
-            "motif": "flame",
-            "palette": "red",
-            "focus": [
-                "电动自行车“进楼入户”、飞线充电专项整治宣传；",
-                "出租房、群租房和“九小场所”消防安全提示上门；",
-                "高层建筑消防通道、疏散通道畅通“打通生命通道”行动；",
-                "独居老人、留守儿童家庭“一老一小”用火用电安全入户指导。",
-            ],
-        }
-    if month in (3, 4, 5):
-        return {
-            "slug": f"spring-safety-{year}",
-            "title": f"{year}年春季复工复产安全宣传月",
-            "theme": "复工复产 安全先行",
-            "audiences": "企业主要负责人、安全管理人员、返岗员工",
-            "intro": "春季是企业复工复产、建设项目集中开工的关键时期，也是新员工入职的高峰期。全市集中开展复工复产安全宣传，督促企业落实“开工第一课”，做好返岗员工安全教育培训。",
-            "motif": "helmet",
-            "palette": "teal",
-            "focus": [
-                "企业复工前安全条件自查，重点检查设备设施和消防设施；",
-                "返岗和新入职员工“开工第一课”安全教育全覆盖；",
-                "建筑施工项目开工前安全技术交底；",
-                "春季森林防火和清明节期间祭扫用火安全宣传。",
-            ],
-        }
-    if month in (6, 7, 8):
-        return {
-            "slug": f"summer-flood-typhoon-{year}",
-            "title": f"{year}年夏季防汛防台安全宣传月",
-            "theme": "防汛防台 有备无患",
-            "audiences": "社区居民、户外作业人员、建筑施工企业、中小学生",
-            "intro": "每年6至9月是我市梅汛期和台风多发期。全市集中开展防汛防台、防高温中暑和防溺水宣传，提醒企业和群众关注预警信息，掌握避险转移和自救互救知识。",
-            "motif": "house",
-            "palette": "teal",
-            "focus": [
-                "地下空间、低洼地带和在建工地防汛防台隐患排查；",
-                "户外作业人员高温中暑防护宣传；",
-                "中小学生暑期防溺水安全教育；",
-                "台风来临前“人员转移到位、船只回港到位”避险宣传。",
-            ],
-        }
-    return {
-        "slug": f"autumn-safety-{year}",
-        "title": f"{year}年秋季安全生产宣传月",
-        "theme": "秋冬换季 安全不松",
-        "audiences": "企业员工、社区居民、驾驶人、中小学生",
-        "intro": "秋季是企业生产经营旺季，也是道路交通和火灾风险上升的时期。全市集中开展秋季安全生产宣传，围绕危险化学品、道路运输和消防安全等重点领域，推动风险隐患早发现、早处置。",
-        "motif": "shield",
-        "palette": "amber",
-        "focus": [
-            "危险化学品企业旺季生产安全风险提示；",
-            "国庆假期和秋季出行道路交通安全宣传；",
-            "秋冬换季电气线路和取暖设备安全检查；",
-            "学校秋季开学“安全第一课”。",
-        ],
-    }
-
-
-def _campaigns(today: date) -> list[dict]:
-    season = _season(today)
-    start = today - timedelta(days=14)
-    return [
-        {
-            "slug": "forest-fire-day-2026",
-            "title": "3·19森林消防日",
-            "theme": "防范森林火灾 守护绿水青山",
-            "start": date(2026, 3, 19),
-            "end": date(2026, 3, 25),
-            "audiences": "林区群众、景区游客、中小学生、护林员",
-            "intro": "3月19日是森林消防日。我市森林覆盖率高，清明前后祭扫用火和春季农事用火增多，森林火灾风险上升。宣传周期间，各区县（市）在林区、景区和学校集中开展森林防灭火宣传。",
-            "motif": "tree",
-            "palette": "green",
-            "paragraphs": [
-                "杭州市森林覆盖率超过六成，西湖群山、临安天目山、淳安千岛湖周边林区与居民区、景区交错分布。每年3至4月，气温回升、降水偏少，加之清明祭扫和春耕备耕，野外用火明显增多，是森林火灾的高发期。",
-                "森林消防日宣传周期间，全市组织护林员、森林消防队员和志愿者进村入户，发放《森林防火告知书》，在林区入口、景区游步道设置防火提示牌，并通过村广播、“村村响”每日播报防火提醒。",
-            ],
-            "quote": ("进山不带火，野外不用火，祭扫文明化，平安过清明。", "森林防火宣传口号"),
-            "faq": [
-                (
-                    "在林区可以烧纸祭扫吗？",
-                    "不可以。森林防火期内，林区及林缘一定范围内严禁烧纸、燃放鞭炮和点烛焚香。请选择鲜花祭扫、网络祭扫等文明方式。",
-                ),
-                (
-                    "发现山火应该怎么办？",
-                    "立即拨打119或12119森林火警电话，说清起火地点、火势大小和周边情况；不要贸然上山扑救，应向山下、逆风方向撤离。",
-                ),
-            ],
-        },
-        {
-            "slug": "disaster-reduction-day-2026",
-            "title": "5·12防灾减灾日",
-            "theme": "人人讲安全、个个会应急——识别身边灾害风险",
-            "start": date(2026, 5, 6),
-            "end": date(2026, 5, 15),
-            "audiences": "社区居民、学校师生、老年人、企业员工",
-            "intro": "5月12日是全国防灾减灾日。宣传周期间，全市开展社区灾害风险隐患排查、应急避难场所开放日、学校疏散演练和家庭应急物资储备宣传等活动。",
-            "motif": "house",
-            "palette": "teal",
-            "paragraphs": [
-                "我市地处长江三角洲南翼，台风、暴雨、洪涝、地质灾害等自然灾害多发。防灾减灾宣传周以“识别身边灾害风险”为重点，引导社区居民查一查家中、楼道和小区里的风险点，学一学逃生避险和自救互救技能。",
-                "宣传周期间，全市各应急避难场所同步开放，社区组织居民熟悉避难场所位置和疏散路线；中小学、幼儿园开展不少于一次的应急疏散演练；各体验馆推出防灾减灾主题体验课程。",
-            ],
-            "quote": (
-                "防灾减灾，从认识身边的风险开始；应急避险，从准备一个家庭应急包开始。",
-                "杭州市减灾委员会办公室",
-            ),
-            "faq": [
-                (
-                    "家庭应急包里应该准备什么？",
-                    "建议准备饮用水、即食食品、手电筒、备用电池、哨子、常用药品、急救包、身份证件复印件和少量现金，并定期检查更换。",
-                ),
-                (
-                    "怎样查询附近的应急避难场所？",
-                    "可在“浙里办”App或地图软件中搜索“应急避难场所”，也可关注社区公告栏张贴的避难场所分布图。",
-                ),
-            ],
-        },
-        {
-            "slug": "safety-month-2026",
-            "title": "2026年安全生产月",
-            "theme": "落实安全责任 推动安全发展——人人学安全、岗位保安全",
-            "start": date(2026, 6, 1),
-            "end": date(2026, 6, 30),
-            "audiences": "企业主要负责人、安全管理人员、一线员工",
-            "intro": "6月是全国第二十五个“安全生产月”。我市以“企业百万员工安全大培训”为主线，组织开展安全宣传咨询日、应急演练周、事故警示教育周和“安全生产万里行”等系列活动。",
-            "motif": "shield",
-            "palette": "navy",
-            "paragraphs": [
-                "安全生产月期间，全市各类企业要组织开展一次主要负责人安全讲话、一次全员安全培训、一次应急演练、一次隐患自查自改和一次事故警示教育，即“五个一”活动。",
-                "6月16日为全国“安全宣传咨询日”，市、区两级设立主会场，设置法规咨询、隐患举报、应急体验和安全培训报名等服务台，现场解答企业和群众关心的安全问题。",
-            ],
-            "quote": (
-                "安全生产责任重于泰山，每一名员工都是安全生产的第一道防线。",
-                "杭州市安全生产委员会办公室",
-            ),
-            "faq": [
-                (
-                    "企业参加“安全大培训”需要做什么？",
-                    "企业安全管理员登录“安训”平台完成企业认证，组织员工实名注册、在线学习，学时达标后预约理论和实操考试。",
-                ),
-                (
-                    "发现安全隐患如何举报？",
-                    "可拨打12350安全生产举报投诉热线，或在“安训”平台和“杭州应急管理”微信公众号提交举报，经查实的按规定给予奖励。",
-                ),
-            ],
-        },
-        {
-            "slug": season["slug"],
-            "title": season["title"],
-            "theme": season["theme"],
-            "start": start,
-            "end": start + timedelta(days=44),
-            "audiences": season["audiences"],
-            "intro": season["intro"],
-            "motif": season["motif"],
-            "palette": season["palette"],
-            "paragraphs": [
-                "本次宣传月由杭州市安全生产委员会办公室统筹，各区、县（市）安委办和行业主管部门共同组织。宣传月期间重点开展以下工作：",
-            ],
-            "focus": season["focus"],
-            "quote": ("隐患险于明火，防范胜于救灾，责任重于泰山。", "杭州市安全生产委员会办公室"),
-            "faq": [
-                (
-                    "宣传月期间有哪些活动可以参加？",
-                    "可在本站“宣传活动”栏目查看全市讲座、直播和体验活动，在线报名后凭短信到场签到；直播活动无需报名。",
-                ),
-                (
-                    "企业如何申请送教上门？",
-                    "企业可通过所在区、县（市）应急管理局或本站联系方式申请，宣讲团将根据企业行业特点安排专题课程。",
-                ),
-            ],
-        },
-    ]
-
-
-# Events: slug, title, kind, audience, day offset from today (None: fixed date), fixed date,
-# hours, district, place, capacity, campaign key ("current" or a slug), stream url, questions,
-# intro, programme.
-def _events(today: date) -> list[dict]:
-    return [
-        {
-            "slug": "family-fire-safety-hubin",
-            "title": "“一老一小”家庭防火安全课（湖滨街道）",
-            "kind": EventPage.Kind.LECTURE,
-            "audience": "elderly",
-            "day": today + timedelta(days=3),
-            "hours": ((9, 30), (11, 0)),
-            "district": "330102",
-            "place": "上城区湖滨街道社区文化家园二楼多功能厅",
-            "capacity": 60,
-            "campaign": "current",
-            "motif": "flame",
-            "palette": "orange",
-            "intro": "消防站指导员走进社区，为老年人和孩子讲解家中用火用电用气安全，现场演示灭火器和灭火毯的使用方法。欢迎祖孙结伴参加。",
-            "programme": [
-                "9:30—10:00 家庭火灾案例分析：小火为什么会变成大灾；",
-                "10:00—10:30 灭火器、灭火毯使用方法现场演示；",
-                "10:30—11:00 祖孙互动：绘制家庭逃生路线图。",
-            ],
-            "questions": [
-                ("所在社区", "singleline", True, "", "", "例如：东坡路社区"),
-            ],
-        },
-        {
-            "slug": "winter-fire-live-class",
-            "title": "消防安全直播课：出租房与电动自行车火灾防范",
-            "kind": EventPage.Kind.LIVE,
-            "audience": "public",
-            "day": today + timedelta(days=6),
-            "hours": ((19, 30), (20, 30)),
-            "district": None,
-            "place": "线上直播",
-            "capacity": 0,
-            "campaign": "current",
-            "stream_url": "https://live.example.gov.cn/anxun/fire-safety-live",
-            "motif": "play",
-            "palette": "red",
-            "intro": "市消防救援支队防火监督员在线讲解出租房、群租房和电动自行车火灾防范要点，直播间设有答疑环节。无需报名，届时点击直播链接即可观看。",
-            "programme": [
-                "电动自行车火灾的特点：升温快、毒性大、易复燃；",
-                "出租房“人员住宿与生产经营合用”的风险；",
-                "房东和租客各自的消防安全责任；",
-                "直播答疑：观众提问，专家现场解答。",
-            ],
-        },
-        {
-            "slug": "little-firefighters-xiaoshan",
-            "title": "少儿消防安全体验日：小小消防员",
-            "kind": EventPage.Kind.HANDS_ON,
-            "audience": "children",
-            "day": today + timedelta(days=10),
-            "hours": ((14, 0), (16, 0)),
-            "district": "330109",
-            "place": "萧山区消防科普教育馆",
-            "capacity": 40,
-            "campaign": "current",
-            "motif": "helmet",
-            "palette": "orange",
-            "intro": "面向6至12岁儿童及家长，在专业教员带领下体验烟雾逃生、119报警模拟和消防车参观，学习“小手拉大手”家庭防火知识。每名儿童须由一名家长陪同。",
-            "programme": [
-                "烟雾逃生通道体验：低姿弯腰、捂住口鼻；",
-                "119报警电话模拟：说清地址、说清火情；",
-                "参观消防车和消防员装备；",
-                "领取“小小消防员”体验证书。",
-            ],
-            "questions": [
-                ("孩子年龄", "number", True, "", "", "6至12周岁"),
-                (
-                    "参加场次",
-                    "dropdown",
-                    True,
-                    "第一场 14:00—15:00\n第二场 15:00—16:00",
-                    "第一场 14:00—15:00",
-                    "",
-                ),
-            ],
-        },
-        {
-            "slug": "safety-law-for-managers",
-            "title": "企业主要负责人安全生产法专题讲座",
-            "kind": EventPage.Kind.LECTURE,
-            "audience": "managers",
-            "day": today + timedelta(days=15),
-            "hours": ((14, 0), (17, 0)),
-            "district": "330106",
-            "place": "西湖区应急安全体验中心一楼报告厅",
-            "capacity": 200,
-            "campaign": "current",
-            "closes_days_before": 2,
-            "motif": "shield",
-            "palette": "navy",
-            "intro": "邀请安全生产法律专家，结合我市行政执法典型案例，解读主要负责人的七项法定职责和常见违法行为的法律后果。参加讲座计入企业主要负责人年度再培训学时。",
-            "programme": [
-                "主要负责人的七项法定职责逐条解读；",
-                "全员安全生产责任制和双重预防机制怎么建；",
-                "典型执法案例：未履职的主要负责人被处罚；",
-                "现场答疑。",
-            ],
-            "questions": [
-                ("所在单位", "singleline", True, "", "", "请填写营业执照上的单位全称"),
-                (
-                    "职务",
-                    "dropdown",
-                    True,
-                    "主要负责人\n分管安全负责人\n安全管理人员\n其他",
-                    "",
-                    "",
-                ),
-            ],
-        },
-        {
-            "slug": "confined-space-drill-qiantang",
-            "title": "危化品企业有限空间作业应急演练观摩",
-            "kind": EventPage.Kind.HANDS_ON,
-            "audience": "workers",
-            "day": today + timedelta(days=25),
-            "hours": ((9, 0), (11, 30)),
-            "district": "330114",
-            "place": "钱塘区危化品安全实训基地演练场",
-            "capacity": 80,
-            "campaign": "current",
-            "motif": "manhole",
-            "palette": "slate",
-            "intro": "组织危险化学品和工贸企业安全管理人员、班组长观摩有限空间作业中毒窒息事故应急救援演练，现场学习气体检测仪、正压式空气呼吸器和三脚架救援装置的使用。",
-            "programme": [
-                "演练情景：储罐清洗作业人员昏倒，监护人员报警；",
-                "处置流程：停止作业、报警、通风检测、佩戴防护装备后施救；",
-                "装备实操：四合一气体检测仪、正压式空气呼吸器；",
-                "专家点评。",
-            ],
-        },
-        {
-            "slug": "silver-age-home-safety",
-            "title": "银龄安全课堂：居家用电用气安全",
-            "kind": EventPage.Kind.LECTURE,
-            "audience": "elderly",
-            "day": today + timedelta(days=40),
-            "hours": ((9, 30), (11, 0)),
-            "district": "330105",
-            "place": "拱墅区米市巷街道老年活动中心",
-            "capacity": 50,
-            "campaign": None,
-            "motif": "bolt",
-            "palette": "amber",
-            "intro": "为社区老年人讲解电热毯、取暖器、燃气灶具的安全使用方法，免费检查燃气软管，并发放家用燃气报警器使用说明。",
-            "programme": [
-                "电热毯、取暖器使用“五不要”；",
-                "燃气软管老化怎么看、多久换；",
-                "燃气泄漏了怎么办：不开灯、不打电话、先开窗；",
-                "现场免费检查燃气软管（请带照片）。",
-            ],
-        },
-        {
-            "slug": "safety-consultation-day-2026",
-            "title": "2026年安全生产月“安全宣传咨询日”杭州主会场活动",
-            "kind": EventPage.Kind.HANDS_ON,
-            "audience": "public",
-            "day": date(2026, 6, 16),
-            "hours": ((9, 0), (11, 30)),
-            "district": "330105",
-            "place": "拱墅区武林广场",
-            "capacity": 300,
-            "campaign": "safety-month-2026",
-            "motif": "shield",
-            "palette": "navy",
-            "intro": "市、区两级应急管理、消防救援、住建、交通等部门集中设台，提供法规咨询、隐患举报受理、应急救护体验和安全培训报名服务。",
-            "programme": [
-                "法规咨询台：安全生产法、消防法现场解答；",
-                "应急救护体验区：心肺复苏和AED使用；",
-                "VR安全体验区：高处坠落、触电、火灾逃生；",
-                "“安训”平台现场注册指导。",
-            ],
-        },
-        {
-            "slug": "forest-fire-day-lin-an",
-            "title": "3·19森林消防日进林区宣传活动（临安区）",
-            "kind": EventPage.Kind.LECTURE,
-            "audience": "public",
-            "day": date(2026, 3, 20),
-            "hours": ((9, 30), (11, 30)),
-            "district": "330112",
-            "place": "临安区天目山镇文化礼堂",
-            "capacity": 100,
-            "campaign": "forest-fire-day-2026",
-            "motif": "tree",
-            "palette": "green",
-            "intro": "森林消防队员和护林员进村宣讲森林防火法规和野外用火规定，演示风力灭火机使用，并向村民发放《森林防火告知书》。",
-            "programme": [
-                "森林防火期野外用火“十不准”；",
-                "清明文明祭扫倡议；",
-                "风力灭火机操作演示；",
-                "护林员巡山经验分享。",
-            ],
-        },
-    ]
 
 
 class HallSpec(TypedDict):
@@ -722,7 +340,7 @@ def seed(*, stdout) -> list:
 
     # Campaigns.
     campaigns = {}
-    specs = _campaigns(today)
+    specs = campaigns_load(today=today)
     for spec in specs:
         cover = images.get(
             f"封面·{spec['title']}",
@@ -753,7 +371,7 @@ def seed(*, stdout) -> list:
     campaigns["current"] = campaigns[current_slug]
 
     # Events.
-    for spec in _events(today):
+    for spec in events_load(today=today):
         (start_h, start_m), (end_h, end_m) = spec["hours"]
         starts_at, ends_at = _at(spec["day"], start_h, start_m), _at(spec["day"], end_h, end_m)
         campaign = campaigns.get(spec["campaign"]) if spec["campaign"] else None
