@@ -166,6 +166,7 @@ class Booking(BaseModel):
         Status.SCORES_DIFFER,
         Status.COMPLETED,
     )
+    WITHDRAWN = (Status.CANCELLED, Status.LAPSED)  # no longer on the session's roster
 
     worker = models.ForeignKey(
         WorkerProfile, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="bookings"

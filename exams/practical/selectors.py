@@ -101,7 +101,7 @@ def center_sessions(center: ExamCenter) -> QuerySet[PracticalSession]:
 def session_roster(session: PracticalSession) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(session=session)
-        .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.LAPSED])
+        .exclude(status__in=Booking.WITHDRAWN)
         .select_related("worker__user", "result", "session__center")
         .annotate(scores_count=Count("scores"))
         .order_by("worker__real_name", "pk")

@@ -53,7 +53,7 @@ def checkin_lookup(*, user, center: ExamCenter, scanned: str, now=None) -> Booki
                 session__starts_at__gte=start,
                 session__starts_at__lt=end,
             )
-            .exclude(status__in=[Booking.Status.CANCELLED, Booking.Status.LAPSED])
+            .exclude(status__in=Booking.WITHDRAWN)
             .order_by("session__starts_at")
             .first()
         )
