@@ -13,15 +13,10 @@ MARK = "aggregates"
 
 STEPS = ("enrolled", "trained", "examined", "theory_passed", "certified")
 
-BOOKED = [
-    Booking.Status.CONFIRMED,
-    Booking.Status.CHECKED_IN,
-    Booking.Status.SCORES_DIFFER,
-    Booking.Status.COMPLETED,
-    Booking.Status.NO_SHOW,
-]
+# The booking status groups are declared on the model; the centre-utilisation figures count these.
+BOOKED = list(Booking.BOOKED)
 ATTENDED = list(Booking.ATTENDED)
-WAITING = [Booking.Status.WAITLISTED, Booking.Status.OFFERED]
+WAITING = list(Booking.WAITING)
 
 
 def week_start(day: datetime.date) -> datetime.date:

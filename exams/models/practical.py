@@ -167,6 +167,14 @@ class Booking(BaseModel):
         Status.COMPLETED,
     )
     WITHDRAWN = (Status.CANCELLED, Status.LAPSED)  # no longer on the session's roster
+    WAITING = (Status.WAITLISTED, Status.OFFERED)  # on the waiting list, or offered a seat
+    BOOKED = (  # held a confirmed seat at some point: came, was seen, or did not come
+        Status.CONFIRMED,
+        Status.CHECKED_IN,
+        Status.SCORES_DIFFER,
+        Status.COMPLETED,
+        Status.NO_SHOW,
+    )
 
     worker = models.ForeignKey(
         WorkerProfile, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="bookings"
