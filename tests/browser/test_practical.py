@@ -131,3 +131,21 @@ def test_book_open_ticket_scan_check_in_and_score_a_pass(
     result = ExamResult.objects.get(booking=booking)
     assert result.passed and result.practical_score == 100
     assert result.certificates.get().png
+
+
+def test_check_in_holds_a_phone_width_in_large_text(phone_page, shot):
+    """Centre staff check candidates in on a phone, often in large text: the scanner panel
+    (camera, code field and its button) must not push the page wider than the screen."""
+    subject = builders.subject()
+    center = pb.center(code="xihu", subjects=[subject], name="西湖区安全生产考试中心")
+    pb.staff(center, user=UserFactory(phone="+8613744440104"))
+    page = phone_page
+    log_in(page, "13744440104")
+    page.get_by_role("button", name="菜单").click()
+    page.get_by_role("button", name="大字模式").click()
+    expect(page.locator("html")).to_have_class(re.compile("text-large"))
+    page.goto("/centre/xihu/check-in/")
+    expect(page.locator("[data-scanner-input]")).to_be_visible()
+    shot(page, "practical-check-in-phone-large-text")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the check-in page scrolls sideways on a phone in large text"
