@@ -6,6 +6,7 @@ PIP    := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 PYTEST := $(PY) -m pytest
 REPORTS := test-results
+PORT    ?= 8000
 
 # System packages: gettext (translations), a CJK font (posters, certificates), Chromium (browser
 # tests), poppler-utils (tests rasterise generated PDFs to decode their QR codes).
@@ -14,13 +15,14 @@ SYSTEM_PACKAGES := gettext fonts-wqy-microhei chromium chromium-driver poppler-u
 .PHONY: run test lint test-fast test-integration test-browser messages makemessages sysdeps \
         services-check demo clean bench
 
-## run: install, compile translations, migrate, seed the demo and serve on 127.0.0.1:8000
+## run: install, compile translations, migrate, seed the demo and serve on 127.0.0.1:$(PORT)
+## (default 8000; `make run PORT=8100`); the server also runs the periodic tasks (core/beat.py)
 run: $(VENV)/.installed sysdeps messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) configure_site
-	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C stops)"
-	$(MANAGE) runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## test: lint, the fast suite (SQLite), the integration suite (PostgreSQL, Redis, a Celery
 ## worker) and the browser journeys (headless Chromium); prints the counts; any skip fails it

@@ -29,6 +29,12 @@ def content_changed(**kwargs) -> None:
     cache.delete_many([SECTIONS_CACHE_KEY, COUNTERS_CACHE_KEY])
 
 
+def counters_changed() -> None:
+    """The campaign figures took new values: the cached counters, and the cached anonymous pages
+    that print them, are stale (at most once a refresh, which is no more often than PAGE_TTL)."""
+    content_changed()
+
+
 def anonymous_page_key(request, page) -> str | None:
     """The cache key for this request's rendering of the page, or None if it must not be cached."""
     if request.method != "GET" or request.user.is_authenticated or request.GET:

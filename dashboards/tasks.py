@@ -2,7 +2,8 @@ import datetime
 
 from celery import shared_task
 
-from core.figures import campaign_figures_refresh
+from cms.caching import counters_changed
+from core.figures import campaign_figures, campaign_figures_refresh
 
 from .aggregates import aggregates_refresh
 from .reports import report_districts, report_week, weekly_report_make
@@ -13,9 +14,12 @@ from .reports import report_districts, report_week, weekly_report_make
 @shared_task(acks_late=True, soft_time_limit=1500, time_limit=1800)
 def refresh_aggregates(full: bool = False) -> dict:
     """Beat task: bring the dashboards' aggregates and the home-page counters up to date
-    (incremental; safe to run twice, and two runs at once queue on the mark's row lock)."""
+    (incremental; safe to run twice, and two runs at once queue on the mark's row lock); new
+    figures make the cached counters and pages stale."""
     summary = aggregates_refresh(full=full)
-    campaign_figures_refresh()
+    before = campaign_figures()
+    if campaign_figures_refresh() != before:
+        counters_changed()  # else the home page would show the old figures for PAGE_TTL more
     return {key: str(value) for key, value in summary.items()}
 
 

@@ -218,6 +218,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
+# Run the schedule below inside `runserver` (core/beat.py): only the dev profile, which has no
+# broker and no `celery beat`, sets it.
+ANXUN_EMBEDDED_BEAT = False
 CELERY_BEAT_SCHEDULE: dict = {
     # Scheduled go-live and expiry of outreach pages, to the minute.
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages", "schedule": 60.0},

@@ -1,7 +1,7 @@
 """The embedded default: no servers to install. SQLite (WAL), eager Celery, console mail and SMS."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, CELERY_BEAT_SCHEDULE
 
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
@@ -23,3 +23,12 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 SMS_BACKEND = "core.sms.LogSmsSender"
+
+# No `celery beat` here: `runserver` runs the schedule in its own process (core/beat.py), where
+# the locmem cache it refreshes is the one the pages read. The demo is small, so the counters
+# and dashboards refresh every minute (production: five) and a new sign-up shows within two.
+ANXUN_EMBEDDED_BEAT = True
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "refresh-aggregates": {**CELERY_BEAT_SCHEDULE["refresh-aggregates"], "schedule": 60.0},
+}

@@ -49,3 +49,20 @@ def test_examined_and_certified_count_workers_once(settings):
     certificate_revoke(actor=bureau, certificate_id=other.pk, reason="伪造考试记录")
     refresh_aggregates.delay()
     assert campaign_figures()["certified"] == 1
+
+
+def test_new_figures_replace_the_cached_home_page_and_unchanged_ones_keep_it(client):
+    cache.clear()
+    WorkerProfileFactory.create_batch(2)
+    refresh_aggregates.delay()
+    client.get("/")
+    assert client.get("/")["X-Anxun-Cache"] == "hit"
+    WorkerProfileFactory()  # registered since the last refresh
+    refresh_aggregates.delay()
+    fresh = client.get("/")
+    assert fresh["X-Anxun-Cache"] == "miss"
+    assert '<span class="counter-value">3</span><span class="counter-label">已实名注册' in (
+        fresh.content.decode()
+    )
+    refresh_aggregates.delay()  # nothing new: the cached page stays
+    assert client.get("/")["X-Anxun-Cache"] == "hit"
