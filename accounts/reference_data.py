@@ -1,11 +1,31 @@
-"""Loading reference data (districts, industries) from JSON files: data, not code."""
+"""Loading reference data (districts, industries) from JSON files: data, not code.
+
+Apps above accounts keep reference data of their own (feedback: the working-day calendar);
+they register a loader here from their ``AppConfig.ready`` (``reference_loader_register``) and
+``manage.py load_reference_data`` runs it after the districts and industries, so one command
+fills every table an installation needs while accounts imports no app above it.
+"""
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
 
 from .models import District, Industry
+
+# A loader takes no argument, writes idempotently, and answers a line for the operator.
+ReferenceLoader = Callable[[], str]
+_loaders: dict[str, ReferenceLoader] = {}
+
+
+def reference_loader_register(*, name: str, load: ReferenceLoader) -> None:
+    """Register (or replace, under the same name) an app's reference-data loader."""
+    _loaders[name] = load
+
+
+def reference_loaders() -> dict[str, ReferenceLoader]:
+    return dict(_loaders)
 
 
 @transaction.atomic

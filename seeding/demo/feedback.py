@@ -1,5 +1,6 @@
-"""Demo: the 2026 working-day calendar, some ratings, and two bad reviews — one waiting for the
-西湖 centre's callback, one closed with feedback for the worker (13900000002) to confirm."""
+"""Demo: the working-day calendar (from chinesecalendar, as in production), some ratings, and two
+bad reviews — one waiting for the 西湖 centre's callback, one closed with feedback for the worker
+(13900000002) to confirm."""
 
 import datetime
 
@@ -10,22 +11,8 @@ from certificates.models import Certificate
 from exams.models import Booking
 from feedback import services
 from feedback.models import Holiday, Rating, Service
+from feedback.services.holidays import holiday_calendar_load
 from training.models import TrainingRecord
-
-# The State Council's 2026 holiday arrangement: days off on weekdays, and weekend days worked.
-HOLIDAYS_2026 = [
-    ("2026-01-01", "元旦", False), ("2026-01-02", "元旦", False),
-    ("2026-01-04", "元旦调休上班", True),
-    *((f"2026-02-{day:02d}", "春节", False) for day in range(15, 24)),
-    ("2026-02-14", "春节调休上班", True), ("2026-02-28", "春节调休上班", True),
-    ("2026-04-06", "清明节", False),
-    *((f"2026-05-{day:02d}", "劳动节", False) for day in range(1, 6)),
-    ("2026-05-09", "劳动节调休上班", True),
-    ("2026-06-19", "端午节", False),
-    ("2026-09-25", "中秋节", False),
-    *((f"2026-10-{day:02d}", "国庆节", False) for day in range(1, 8)),
-    ("2026-09-20", "国庆节调休上班", True), ("2026-10-10", "国庆节调休上班", True),
-]  # fmt: skip
 
 
 def _by_phone(phone: str):
@@ -33,10 +20,7 @@ def _by_phone(phone: str):
 
 
 def seed(*, stdout) -> list:
-    for day, name, working in HOLIDAYS_2026:
-        Holiday.objects.get_or_create(
-            day=datetime.date.fromisoformat(day), defaults={"name": name, "working": working}
-        )
+    holiday_calendar_load()  # as `manage.py load_reference_data` does: from chinesecalendar
     desk = _by_phone("+8613800000003")
     completed = Booking.objects.filter(status=Booking.Status.COMPLETED).select_related(
         "worker__user", "result"

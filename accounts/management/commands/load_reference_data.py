@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from accounts.reference_data import reference_data_load
+from accounts.reference_data import reference_data_load, reference_loaders
 
 
 class Command(BaseCommand):
-    help = "Load districts and industries from JSON (defaults: settings.ANXUN_*_FILE). Idempotent."
+    help = (
+        "Load districts and industries from JSON (defaults: settings.ANXUN_*_FILE), then what "
+        "the apps register (the working-day calendar from chinesecalendar). Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--districts", default=settings.ANXUN_DISTRICTS_FILE)
@@ -18,3 +21,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Loaded {counts['districts']} districts and {counts['industries']} industries."
         )
+        for load in reference_loaders().values():
+            self.stdout.write(load())
