@@ -81,7 +81,7 @@ class EmbeddedBeat:
                 except Exception:
                     logger.exception("Scheduled task %s (%s) failed", name, entry.task)
                 else:
-                    logger.info("Scheduled task %s (%s) ran", name, entry.task)
+                    logger.debug("Scheduled task %s (%s) ran", name, entry.task)
                 _due, next_in = entry.is_due()
             sleep = min(sleep, next_in)
         return max(sleep, 0.1)
