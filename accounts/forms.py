@@ -166,7 +166,7 @@ class PasswordResetSmsForm(PasswordVerificationMixin, forms.Form):
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.errors:  # the code is only tried with a usable password beside it
+        if self.errors or cleaned_data is None:  # a code is tried only beside a usable password
             return cleaned_data
         outcome, user = password_reset_sms.code_check(self.request, code=cleaned_data["code"])
         if outcome is password_reset_sms.Check.RIGHT:
