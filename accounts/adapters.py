@@ -64,6 +64,16 @@ class AccountAdapter(DefaultAccountAdapter):
             channel=OutboundMessage.Channel.SMS, recipient=phone, body=text, sensitive=True
         )
 
+    def send_password_reset_code_sms(self, *, phone: str, code: str) -> None:
+        minutes = max(1, account_settings.PASSWORD_RESET_BY_CODE_TIMEOUT // 60)
+        text = _(
+            "[Anxun] Your code to reset your password is %(code)s, valid for %(minutes)d "
+            "minutes. Do not give it to anyone. If you did not ask for it, ignore this message."
+        ) % {"code": code, "minutes": minutes}
+        message_send(
+            channel=OutboundMessage.Channel.SMS, recipient=phone, body=text, sensitive=True
+        )
+
     # --- e-mail: queued and delivered by Celery, like SMS ----------------------------------
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         mail = self.render_mail(template_prefix, email, context)

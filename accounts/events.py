@@ -65,3 +65,10 @@ def role_revoked(*, actor, assignment: RoleAssignment) -> None:
             "district_id": assignment.district_id,
         },
     )
+
+
+def password_reset_by_sms(*, user) -> None:
+    """A forgotten password replaced after an SMS code proved the phone (no password recorded)."""
+    audit_record(
+        actor=user, verb="user.password_reset_by_sms", target=user, after={"phone": user.phone}
+    )

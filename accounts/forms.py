@@ -2,7 +2,15 @@
 
 from typing import TYPE_CHECKING
 
-from allauth.account.forms import LoginForm, SignupForm
+from allauth.account.adapter import get_adapter
+from allauth.account.fields import PasswordField, SetPasswordField
+from allauth.account.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    PasswordVerificationMixin,
+    SignupForm,
+)
+from allauth.core import context
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 
-from . import services
-from .models import District, Enterprise, Industry, WorkerProfile
+from . import password_reset_sms, selectors, services
+from .models import District, Enterprise, Industry, User, WorkerProfile
 from .photos import photo_prepare
 from .validators import normalize_id_number, normalize_real_name, normalize_uscc
 
@@ -124,6 +132,69 @@ class AnxunLoginForm(LoginForm):
         self.fields["login"].widget.attrs.update(
             {"placeholder": _("e.g. 13812345678"), "autocomplete": "username"}
         )
+
+
+class PasswordResetSmsRequestForm(forms.Form):
+    """Step 1 of a reset by SMS: the account's mobile number."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"] = get_adapter().phone_form_field(required=True)
+
+
+class PasswordResetSmsForm(PasswordVerificationMixin, forms.Form):
+    """Step 2: the code the SMS brought and the new password (Django's validators, with the
+    account known once the code is right). A wrong code counts against the reset's attempts;
+    ``exhausted`` says the last one was used and the reset is void."""
+
+    code = forms.CharField(
+        label=_("Code from the SMS"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "placeholder": "123456"}
+        ),
+    )
+    password1 = SetPasswordField(label=_("New password"))
+    password2 = PasswordField(label=_("New password (again)"), autocomplete="new-password")
+
+    user: "User | None" = None
+    exhausted = False
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors or cleaned_data is None:  # a code is tried only beside a usable password
+            return cleaned_data
+        outcome, user = password_reset_sms.code_check(self.request, code=cleaned_data["code"])
+        if outcome is password_reset_sms.Check.RIGHT:
+            self.user = user
+            try:
+                get_adapter().clean_password(cleaned_data["password1"], user=user)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        elif outcome is password_reset_sms.Check.WRONG:
+            self.add_error("code", _("This code is not right. Check the SMS and type it again."))
+        else:
+            self.exhausted = True
+            self.add_error(None, _("This code no longer works. Ask for a new one."))
+        return cleaned_data
+
+
+class AnxunChangePasswordForm(ChangePasswordForm):
+    """allauth's password change, without the current password for a short while after a login
+    by an SMS code that proved the account's phone (its authentication records say so): a worker
+    who forgot the password logs in by code and sets a new one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.no_current_until = selectors.password_change_without_current_until(
+            request=context.request, user=self.user
+        )
+        if self.no_current_until is not None:
+            del self.fields["oldpassword"]
 
 
 class WorkerSignupForm(DomainErrorFormMixin, RealNameFieldsMixin, SignupForm):

@@ -6,6 +6,7 @@ forms, so imports and APIs get the same answers), writes an audit row, and raise
 """
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -201,3 +202,18 @@ def user_large_text_set(*, user: User, enable: bool) -> None:
     (a display preference: no audit row)."""
     user.large_text = enable
     user.save(update_fields=["large_text"])
+
+
+@transaction.atomic
+def user_password_reset_by_sms(*, user: User, password: str) -> None:
+    """Replace a forgotten password once an SMS code sent to the account's number was typed back
+    (``accounts.password_reset_sms``); the code proved the number, so it is verified too. The new
+    password's hash changes the session hash, which logs out the account's other sessions."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(error.messages[0], code="weak_password", field="password1") from None
+    user.set_password(password)
+    user.phone_verified = True
+    user.save(update_fields=["password", "phone_verified"])
+    events.password_reset_by_sms(user=user)

@@ -5,6 +5,16 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
+    path(
+        "accounts/password/reset/sms/",
+        views.PasswordResetSmsRequestView.as_view(),
+        name="password_reset_sms",
+    ),
+    path(
+        "accounts/password/reset/sms/confirm/",
+        views.PasswordResetSmsConfirmView.as_view(),
+        name="password_reset_sms_confirm",
+    ),
     path("me/", views.workbench, name="workbench"),
     path("me/profile/", views.ProfileEditView.as_view(), name="profile"),
     path("workers/<int:profile_id>/photo/", views.worker_photo, name="worker_photo"),

@@ -1,6 +1,8 @@
 """Account pages. Views check permission and input, call one service, render or redirect."""
 
+from allauth.account import signals as allauth_signals
 from allauth.account.views import SignupView
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import FormView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -23,9 +26,10 @@ from core.errors import DomainError
 from core.exports import AuditedExportMixin
 from core.files import private_file_response
 
+from . import password_reset_sms
 from .filters import EnterpriseFilter, WorkerFilter
-from .forms import WorkerProfileForm
-from .models import WorkerProfile
+from .forms import PasswordResetSmsForm, PasswordResetSmsRequestForm, WorkerProfileForm
+from .models import User, WorkerProfile
 from .permissions import (
     Action,
     ActionRequiredMixin,
@@ -35,7 +39,7 @@ from .permissions import (
     workers_visible_to,
 )
 from .selectors import enterprise_directory, enterprise_suggestions, worker_roster
-from .services import user_large_text_set
+from .services import user_large_text_set, user_password_reset_by_sms
 from .tables import EnterpriseTable, WorkerTable
 
 
@@ -54,6 +58,69 @@ class WorkerSignupView(SignupView):
                 _("This mobile number or e-mail was registered a moment ago. Please log in."),
             )
         return self.form_invalid(form)
+
+
+class PasswordResetSmsRequestView(FormView):
+    """忘记密码, step 1: the mobile number. Registered or not, the answer is the same page."""
+
+    template_name = "account/password_reset_sms.html"
+    form_class = PasswordResetSmsRequestForm
+
+    def form_valid(self, form):
+        phone = form.cleaned_data["phone"]
+        if not password_reset_sms.code_request_allowed(self.request, phone=phone):
+            form.add_error(
+                "phone",
+                _(
+                    "Too many codes were asked for this number or from this network. "
+                    "Wait a minute (or an hour after five codes) and try again."
+                ),
+            )
+            return self.form_invalid(form)
+        password_reset_sms.code_send(self.request, phone=phone)
+        return redirect("accounts:password_reset_sms_confirm")
+
+
+class PasswordResetSmsConfirmView(FormView):
+    """Step 2: the code and the new password; then the login page."""
+
+    template_name = "account/password_reset_sms_confirm.html"
+    form_class = PasswordResetSmsForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.phone = password_reset_sms.pending_phone(request)
+        if self.phone is None:
+            messages.error(request, _("The code has expired. Ask for a new one."))
+            return redirect("accounts:password_reset_sms")
+        if request.method == "POST":
+            refused = ratelimit.consume_or_429(request, action="reset_password_from_key")
+            if refused is not None:
+                return refused
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "phone": self.phone}
+
+    def form_valid(self, form):
+        user = form.user
+        try:
+            user_password_reset_by_sms(user=user, password=form.cleaned_data["password1"])
+        except DomainError as error:
+            form.add_error("password1", error.message)
+            return self.form_invalid(form)
+        password_reset_sms.code_forget(self.request)
+        allauth_signals.password_reset.send(sender=User, request=self.request, user=user)
+        messages.success(self.request, _("Your password has been changed. Log in with it."))
+        return redirect("account_login")
+
+    def form_invalid(self, form):
+        if form.exhausted:
+            messages.error(self.request, _("Too many wrong codes. Ask for a new one."))
+            return redirect("accounts:password_reset_sms")
+        return super().form_invalid(form)
 
 
 def admin_login(request):

@@ -176,6 +176,7 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "accounts.forms.AnxunLoginForm",
     "signup": "accounts.forms.WorkerSignupForm",
+    "change_password": "accounts.forms.AnxunChangePasswordForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email", "phone"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
@@ -197,6 +198,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[安训] "
 ACCOUNT_PREVENT_ENUMERATION = False  # real-name sign-up must say "this number is registered"
 ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_LOGIN_BY_CODE_SUPPORTS_RESEND = True
+# A forgotten password is reset by an SMS code (accounts.password_reset_sms; allauth's own
+# reset by code is e-mail only). Its code lives as long as a login code and takes 3 guesses;
+# codes go out at most once a minute and 5 times an hour per number, 30 times an hour per
+# client address (workers share addresses behind a factory's or carrier's NAT).
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 300
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_RATE_LIMITS = {"reset_password_by_sms": "1/m/key,5/h/key,30/h/ip"}
+# After a login (or re-authentication) by an SMS code, which proves the phone, the password
+# change page asks for no current password for this long.
+ANXUN_PASSWORD_CHANGE_AFTER_CODE_LOGIN_SECONDS = 600
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 
 # --- Messages out (SMS, e-mail) -----------------------------------------------------------

@@ -261,12 +261,6 @@ def test_password_reset_by_email_sets_a_new_password(
     assert user.check_password("New-Secret-2026")
 
 
-def test_password_reset_page_tells_phone_only_users_what_to_do(client):
-    html = client.get(reverse("account_reset_password")).content.decode()
-    assert reverse("account_request_login_code") in html
-    assert "短信验证码" in html
-
-
 def test_employer_suggestions_are_bounded_and_match_name_or_code(
     client, district, django_assert_max_num_queries
 ):
