@@ -48,7 +48,7 @@ class ChineseFirstLocaleMiddleware:
 class AdminAccessMiddleware:
     """A signed-in user without Wagtail admin access who opens the admin (``/admin/``) gets a
     plain 403 page with a way home; Wagtail itself would send them to a login page they are
-    already past. Anonymous visitors still go to the login page, and logging out still works."""
+    already past. Anonymous visitors still go to the login page."""
 
     PERMISSION = "wagtailadmin.access_admin"
 
@@ -68,7 +68,4 @@ class AdminAccessMiddleware:
 
     @staticmethod
     def _guarded(path: str) -> bool:
-        home = reverse("wagtailadmin_home")
-        if not path.startswith(home):
-            return False
-        return not path.startswith((reverse("wagtailadmin_logout"),))
+        return path.startswith(reverse("wagtailadmin_home"))

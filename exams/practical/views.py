@@ -190,7 +190,9 @@ def my_bookings(request):
     worker = _worker(request)
     bookings = list(selectors.bookings_of(worker)[:50])
     for booking in bookings:
-        result = getattr(booking, "result", None) if booking.status == "completed" else None
+        result = (
+            getattr(booking, "result", None) if booking.status == Booking.Status.COMPLETED else None
+        )
         booking.shortfalls = selectors.result_shortfalls(result) if result else []
     return render(
         request,

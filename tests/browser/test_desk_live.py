@@ -120,7 +120,9 @@ def test_the_pages_issue_16_changed_fit_a_phone_and_a_desktop(
     )
     # 王已开's session has started: no reschedule, no cancel.
     type(started).objects.filter(pk=started.pk).update(
-        starts_at=timezone.now() - timedelta(minutes=5)
+        booking_opens_at=timezone.now() - timedelta(days=2),
+        booking_closes_at=timezone.now() - timedelta(minutes=10),
+        starts_at=timezone.now() - timedelta(minutes=5),
     )
 
     context = chromium.new_context(base_url=live_server.url, **VIEWS[view])

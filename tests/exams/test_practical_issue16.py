@@ -23,6 +23,16 @@ def _midday(settings):
     settings.TIME_ZONE = pb.midday_time_zone()
 
 
+def started(session) -> None:
+    """The session began five minutes ago (its booking window moved back with it)."""
+    now = timezone.now()
+    PracticalSession.objects.filter(pk=session.pk).update(
+        booking_opens_at=now - timedelta(days=2),
+        booking_closes_at=now - timedelta(minutes=10),
+        starts_at=now - timedelta(minutes=5),
+    )
+
+
 def texts(response) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -199,9 +209,7 @@ def test_a_started_session_offers_neither_reschedule_nor_cancel(client, world): 
     html = client.get(reverse("practical:bookings")).content.decode()
     assert reverse("practical:reschedule", args=[booking.pk]) in html
     assert reverse("practical:cancel", args=[booking.pk]) in html
-    PracticalSession.objects.filter(pk=session.pk).update(
-        starts_at=timezone.now() - timedelta(minutes=5)
-    )
+    started(session)
     html = client.get(reverse("practical:bookings")).content.decode()
     assert reverse("practical:reschedule", args=[booking.pk]) not in html
     assert reverse("practical:cancel", args=[booking.pk]) not in html

@@ -4,10 +4,14 @@ the waiting list never seats a worker without one."""
 
 from datetime import timedelta
 
+import pytest
+
 from exams.models import Booking
 from exams.practical import services
 from tests.exams import practical_builders as pb
 from tests.exams.practical_services.support import assert_seats, book, refused
+
+pytestmark = pytest.mark.django_db
 
 
 def test_a_worker_without_a_photo_cannot_book_and_is_told_where_to_upload_it(
