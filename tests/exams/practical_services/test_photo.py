@@ -44,9 +44,9 @@ def test_the_desk_cannot_seat_an_urgent_case_without_a_photo(subject, make_sessi
 
 
 def test_the_eligibility_check_the_booking_page_asks_says_so_too(subject, make_session, now):
-    worker = pb.candidate(subject, photo=False)
+    worker, session = pb.candidate(subject, photo=False), make_session()
     with refused("photo_required"):
-        services.booking_eligibility_check(worker=worker, session=make_session(), now=now)
+        services.booking_eligibility_check(worker=worker, session=session, now=now)
 
 
 def test_the_waiting_list_passes_over_a_worker_without_a_photo(subject, make_session, now):
