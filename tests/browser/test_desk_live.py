@@ -55,8 +55,10 @@ def passed_but_not_drawn(monkeypatch):
 
 def test_the_desk_shows_the_certificate_within_seconds_of_it_being_drawn(page, shot, monkeypatch):
     certificate = passed_but_not_drawn(monkeypatch)
+    page.set_default_navigation_timeout(60_000)  # a loaded machine's first page may be slow
     log_in(page, "13744440201")
     desk = page.context.new_page()
+    desk.set_default_navigation_timeout(60_000)
     desk.goto("/centre/xihu/desk/")
     row = desk.get_by_test_id("desk-row").first
     expect(row).to_contain_text("正在生成")
@@ -66,7 +68,7 @@ def test_the_desk_shows_the_certificate_within_seconds_of_it_being_drawn(page, s
     page.evaluate("window.stillTheSamePage = true")
     desk.evaluate("window.stillTheSamePage = true")
     certificate_render(certificate_id=certificate.pk)
-    expect(page.get_by_test_id("certificate-image")).to_be_visible(timeout=8_000)
+    expect(page.get_by_test_id("certificate-image")).to_be_visible(timeout=10_000)
     expect(page.get_by_test_id("print")).to_be_visible()
     expect(page.get_by_test_id("being-drawn")).to_have_count(0)
     assert page.evaluate("window.naturalWidth = document.querySelector('img').naturalWidth") > 0
