@@ -193,7 +193,8 @@ def my_bookings(request):
         result = (
             getattr(booking, "result", None) if booking.status == Booking.Status.COMPLETED else None
         )
-        booking.shortfalls = selectors.result_shortfalls(result) if result else []
+        # What a failed candidate did not pass, item by item, for the template.
+        booking.shortfalls = selectors.result_shortfalls(result) if result else []  # type: ignore[attr-defined]
     return render(
         request,
         "exams/practical/my_bookings.html",
