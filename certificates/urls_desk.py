@@ -10,6 +10,12 @@ app_name = "certificate_desk"
 
 urlpatterns = [
     path("<slug:code>/desk/", desk.DeskView.as_view(), name="list"),
+    path("<slug:code>/desk/today.json", desk.DeskTodayJsonView.as_view(), name="today"),
+    path(
+        "<slug:code>/desk/<int:certificate_id>/status.json",
+        desk.DeskStatusJsonView.as_view(),
+        name="status",
+    ),
     path(
         "<slug:code>/desk/<int:certificate_id>/",
         desk.DeskCertificateView.as_view(),

@@ -40,12 +40,15 @@ def session_bookings_lock(session: PracticalSession, *, statuses) -> list[Bookin
 def waiting_bookings_lock(session: PracticalSession, *, limit: int) -> list[Booking]:
     """Lock the first ``limit`` bookings on a (locked) session's waiting list, in waiting-list
     order, with their worker's user; the rest of the list stays unlocked (a cancel or an edit
-    of the session must not hold every waiting row). Nothing is locked for ``limit`` ≤ 0."""
+    of the session must not hold every waiting row). Nothing is locked for ``limit`` ≤ 0.
+    A worker without a photo is passed over (no practical exam without one) and keeps their
+    place, to be offered a seat freed after they upload it."""
     if limit <= 0:
         return []
     return list(
         Booking.objects.select_for_update(of=("self",))
         .filter(session=session, status=Booking.Status.WAITLISTED)
+        .exclude(worker__photo="")
         .select_related("worker__user")
         .order_by("waitlisted_at", "pk")[:limit]
     )

@@ -316,6 +316,15 @@ class ExamResult(BaseModel):
     passed = models.BooleanField(_("passed"))
     decided_at = models.DateTimeField(_("decided"))
     corrected = models.BooleanField(_("corrected by a supervisor"), default=False)
+    items = models.JSONField(
+        _("marks per item"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The marks the result was decided on, per rubric item (points, failed, note): the "
+            "examiners' agreed marks, or the supervisor's."
+        ),
+    )
 
     class Meta:
         verbose_name = _("exam result")

@@ -71,6 +71,37 @@ def month_calendar(*, sessions: QuerySet[PracticalSession], month: date) -> list
     return weeks
 
 
+def agreed_items(scores) -> list[dict]:
+    """The examiners' marks per rubric item, combined as the total is: the mean points (halves
+    up), failed when an examiner failed it, and every examiner's note."""
+    merged: dict[int, dict] = {}
+    for score in scores:
+        for mark in score.items:
+            row = merged.setdefault(mark["item"], {**mark, "points": [], "failed": False})
+            row["points"].append(mark["points"])
+            row["failed"] = row["failed"] or mark.get("failed", False)
+            notes = [note for note in (row.get("note", ""), mark.get("note", "")) if note]
+            row["note"] = "；".join(dict.fromkeys(notes))
+    for row in merged.values():
+        given = row["points"]
+        row["points"] = (sum(given) * 2 + len(given)) // (2 * len(given))
+    return list(merged.values())
+
+
+def result_shortfalls(result: ExamResult) -> list[dict]:
+    """What the candidate did not pass, item by item: failed critical items (一票否决) and
+    items scored below the subject's pass share of their points (80 % by default), with the
+    examiners' notes. Results recorded before the marks were kept on them are read from the
+    examiners' scores."""
+    items = result.items or agreed_items(result.booking.scores.all())
+    pass_mark = result.subject.practical_pass_mark
+    return [
+        item
+        for item in items
+        if item.get("failed") or item["points"] * 100 < item["max"] * pass_mark
+    ]
+
+
 def bookings_of(worker: WorkerProfile) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(worker=worker)

@@ -104,7 +104,7 @@ def session_detail(request, session_id: int):
         PracticalSession.objects.select_related("subject", "center__district"), pk=session_id
     )
     worker = _worker_or_none(request)
-    refusal = booking = None
+    refusal = refusal_code = booking = None
     if worker is not None:
         booking = selectors.live_booking(worker, session.subject)
         if booking is None:
@@ -112,11 +112,17 @@ def session_detail(request, session_id: int):
                 services.session_bookable_check(session, now=timezone.now(), urgent=False)
                 services.booking_eligibility_check(worker=worker, session=session)
             except DomainError as error:
-                refusal = error.message
+                refusal, refusal_code = error.message, error.code
     return render(
         request,
         "exams/practical/session_detail.html",
-        {"session": session, "worker": worker, "refusal": refusal, "live_booking": booking},
+        {
+            "session": session,
+            "worker": worker,
+            "refusal": refusal,
+            "refusal_code": refusal_code,
+            "live_booking": booking,
+        },
     )
 
 
@@ -140,8 +146,8 @@ def book(request, session_id: int):
     return redirect("practical:bookings")
 
 
-def _json_error(status: int, code: str, message) -> JsonResponse:
-    return JsonResponse({"error": code, "message": str(message)}, status=status)
+def _json_error(status: int, code: str, message, **extra: str) -> JsonResponse:
+    return JsonResponse({"error": code, "message": str(message), **extra}, status=status)
 
 
 @require_POST
@@ -166,6 +172,8 @@ def book_json(request, session_id: int):
         if error.code == "not_found":
             return _json_error(404, error.code, error.message)
         status = 409 if error.code in CONFLICT_CODES else 403
+        if error.code == "photo_required":  # and where to upload it
+            return _json_error(status, error.code, error.message, link=reverse("accounts:profile"))
         return _json_error(status, error.code, error.message)
     return JsonResponse(
         {
@@ -180,10 +188,17 @@ def book_json(request, session_id: int):
 @login_required
 def my_bookings(request):
     worker = _worker(request)
+    bookings = list(selectors.bookings_of(worker)[:50])
+    for booking in bookings:
+        result = (
+            getattr(booking, "result", None) if booking.status == Booking.Status.COMPLETED else None
+        )
+        # What a failed candidate did not pass, item by item, for the template.
+        booking.shortfalls = selectors.result_shortfalls(result) if result else []  # type: ignore[attr-defined]
     return render(
         request,
         "exams/practical/my_bookings.html",
-        {"bookings": selectors.bookings_of(worker)[:50], "now": timezone.now()},
+        {"bookings": bookings, "now": timezone.now()},
     )
 
 
@@ -232,6 +247,11 @@ def reschedule(request, booking_id: int):
             messages.error(request, error.message)
             return redirect("practical:reschedule", booking_id)
         messages.success(request, _("The booking is moved. Your new admission ticket is ready."))
+        return redirect("practical:bookings")
+    if booking.status != Booking.Status.CONFIRMED or booking.session.starts_at <= timezone.now():
+        messages.error(
+            request, _("This booking can no longer be moved: its session has started or ended.")
+        )
         return redirect("practical:bookings")
     options = (
         selectors.sessions_open()

@@ -278,12 +278,10 @@ class SessionCreateView(CenterMixin, FormView):
                 cancel_cutoff_hours=data["cancel_cutoff_hours"],
             )
         except DomainError as error:
-            form_fields: dict[str | None, str | None] = {
-                "starts_at": "starts",
-                "ends_at": "ends",
-                "booking_closes_at": "day",
-            }
-            field = form_fields.get(error.field, error.field)
+            # The service's fields by this form's names; the booking window is not on this
+            # form, so its errors (and any other) are the form's own (non-field) errors.
+            form_fields = {"starts_at": "starts", "ends_at": "ends"}
+            field = form_fields.get(error.field or "", error.field)
             form.add_error(field if field in form.fields else None, error.message)
             return self.form_invalid(form)
         messages.success(self.request, _("The session is published."))

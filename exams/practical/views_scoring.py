@@ -41,6 +41,28 @@ def _points_from(post, items) -> tuple[dict[int, int], list[int], list[str]]:
     return points, failed, errors
 
 
+def _waiting_message(booking: Booking) -> str:
+    """What a saved score that decides no result yet waits for, in each state."""
+    if booking.status == Booking.Status.SCORES_DIFFER:
+        return _(
+            "Your score is saved. The examiners' scores differ by more than %(margin)d points "
+            "or on a critical item, so the centre's supervisor decides the result."
+        ) % {"margin": booking.subject.examiner_margin}
+    missing = booking.subject.practical_examiners - booking.scores.count()
+    if missing == 1:
+        return _("Your score is saved; the result waits for the other examiner's score.")
+    return _("Your score is saved; the result waits for %(n)d more examiners' scores.") % {
+        "n": missing
+    }
+
+
+def _notes_from(post, items) -> dict[int, str]:
+    """The examiner's optional notes per item (the candidate reads them with the result)."""
+    return {
+        item.pk: note for item in items if (note := (post.get(f"note-{item.pk}") or "").strip())
+    }
+
+
 class ScoringMixin(CenterMixin):
     template_name: str  # every scoring view names its template
 
@@ -61,6 +83,7 @@ class ScoringMixin(CenterMixin):
             {
                 "item": item,
                 "value": values.get(f"item-{item.pk}", ""),
+                "note": values.get(f"note-{item.pk}", ""),
                 "failed": item.pk in set(failed),
             }
             for item in items
@@ -87,6 +110,8 @@ class ScoreView(ScoringMixin, TemplateView):
         refusal = None
         if booking.status == Booking.Status.CONFIRMED:
             refusal = _("Check the candidate in before scoring.")
+        elif booking.status == Booking.Status.SCORES_DIFFER:
+            refusal = _("The examiners' scores differ; the centre's supervisor decides the result.")
         elif booking.status != Booking.Status.CHECKED_IN:
             refusal = _("This candidate has been scored.")
         elif booking.scores.filter(examiner=request.user).exists():
@@ -107,6 +132,7 @@ class ScoreView(ScoringMixin, TemplateView):
                     booking_id=booking.pk,
                     points=points,
                     critical_failed=failed,
+                    notes=_notes_from(request.POST, items),
                 )
             except DomainError as error:
                 errors = [error.message]
@@ -121,9 +147,7 @@ class ScoreView(ScoringMixin, TemplateView):
         booking.refresh_from_db()
         result = ExamResult.objects.filter(booking=booking).first()
         if result is None:
-            messages.success(
-                request, _("Your score is saved; the result waits for the other examiner.")
-            )
+            messages.success(request, _waiting_message(booking))
         elif result.passed:
             messages.success(
                 request,
@@ -181,6 +205,7 @@ class CorrectView(ScoringMixin, TemplateView):
                     points=points,
                     critical_failed=failed,
                     reason=request.POST.get("reason", ""),
+                    notes=_notes_from(request.POST, items),
                 )
             except (DomainError, DomainPermissionDenied) as error:
                 errors = [error.message]

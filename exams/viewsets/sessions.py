@@ -3,8 +3,6 @@ an edit goes through ``session_update``, which locks the session's row and never
 ``seats_taken`` (only the booking services change it); once candidates have booked, the
 subject, centre and times are fixed."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -18,6 +16,7 @@ from ..models import (
 )
 from ..practical.filters import PracticalSessionAdminFilterSet
 from ..practical.services import session_create, session_plan_problems, session_update
+from ..practical.services.sessions import session_window_defaults
 from .common import ProtectedDeleteView, _DomainErrorOnForm
 
 
@@ -47,7 +46,13 @@ class PracticalSessionAdminForm(WagtailAdminModelForm):
         if session.pk is None:
             for name, help_text in (
                 ("booking_opens_at", _("Empty: booking opens now.")),
-                ("booking_closes_at", _("Empty: booking closes a day before the start.")),
+                (
+                    "booking_closes_at",
+                    _(
+                        "Empty: booking closes a day before the start (a session later today: "
+                        "at the start)."
+                    ),
+                ),
             ):
                 if name in self.fields:
                     self.fields[name].required = False
@@ -70,7 +75,11 @@ class PracticalSessionAdminForm(WagtailAdminModelForm):
         creating = self.instance.pk is None
         starts = cleaned.get("starts_at")
         now = timezone.now()
-        default_closes = starts - timedelta(days=1) if creating and starts else None
+        default_opens, default_closes = (
+            session_window_defaults(starts_at=starts, now=now)
+            if creating and starts
+            else (None, None)
+        )
         for problem in session_plan_problems(
             center=cleaned.get("center"),
             subject=cleaned.get("subject"),
@@ -78,7 +87,7 @@ class PracticalSessionAdminForm(WagtailAdminModelForm):
             ends_at=cleaned.get("ends_at"),
             capacity=cleaned.get("capacity"),
             held_back=cleaned.get("held_back"),
-            booking_opens_at=cleaned.get("booking_opens_at") or (now if creating else None),
+            booking_opens_at=cleaned.get("booking_opens_at") or default_opens,
             booking_closes_at=cleaned.get("booking_closes_at") or default_closes,
             seats_taken=self.instance.seats_taken,
             check_start=creating or "starts_at" in self.changed_data,

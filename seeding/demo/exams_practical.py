@@ -9,6 +9,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,7 @@ from exams.practical.services import (
 )
 from exams.services import attempt_start, attempt_submit
 from seeding.demo.accounts import DEMO_PASSWORD
+from seeding.demo.pictures import draw_portrait
 from training.models import CoursePage, LessonProgress, TrainingRecord
 from training.services import enrollment_create
 
@@ -402,6 +404,10 @@ class _Cohort:
         self.trained += trained
         if theory is None:
             return None
+        if not worker.photo:  # a practical exam is booked only with a photo on the profile
+            worker.photo.save(
+                f"demo-{worker.pk}.jpg", ContentFile(draw_portrait(worker.pk)), save=True
+            )
         at = _booking_time(
             session, published=self.published, after=timedelta(hours=2 + 3 * number), now=self.now
         )

@@ -25,7 +25,16 @@ from core.documents.linebreak import HANG_AT_LINE_START, Measure, phrase_wrap, w
 from core.documents.pdf import pdf_document
 from core.documents.png import page_image
 
-__all__ = ["HEIGHT", "MOTIFS", "PALETTES", "SOURCE", "WIDTH", "draw_cover", "draw_pdf"]
+__all__ = [
+    "HEIGHT",
+    "MOTIFS",
+    "PALETTES",
+    "SOURCE",
+    "WIDTH",
+    "draw_cover",
+    "draw_pdf",
+    "draw_portrait",
+]
 
 SOURCE = "杭州市应急管理局"
 CAMPAIGN = "企业百万员工安全大培训"
@@ -453,3 +462,26 @@ def draw_pdf(title: str, subtitle: str, lines: list[str]) -> bytes:
         title=title,
         author=SOURCE,
     )
+
+
+# --- Portraits (证件照) of demo workers --------------------------------------------------------
+
+PORTRAIT_SIZE = (300, 400)  # 3:4, what a worker's upload is kept as
+PORTRAIT_BACKGROUNDS = ("#dbeafe", "#e0f2fe", "#f1f5f9", "#ffffff")
+PORTRAIT_JACKETS = ("#1e3a8a", "#334155", "#0f766e", "#7c2d12", "#111827")
+
+
+def draw_portrait(number: int) -> bytes:
+    """A stand-in ID photo (a plain background, a head and shoulders) as JPEG: demo workers
+    need one to book a practical exam. ``number`` picks the colours."""
+    background = PORTRAIT_BACKGROUNDS[number % len(PORTRAIT_BACKGROUNDS)]
+    jacket = PORTRAIT_JACKETS[number // len(PORTRAIT_BACKGROUNDS) % len(PORTRAIT_JACKETS)]
+    image = PILImage.new("RGB", PORTRAIT_SIZE, background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((40, 250, 260, 470), fill=jacket)  # shoulders
+    draw.rectangle((125, 190, 175, 270), fill="#e8c4a0")  # neck
+    draw.ellipse((90, 80, 210, 230), fill="#f0cfae")  # face
+    draw.pieslice((86, 70, 214, 200), 180, 360, fill="#1f2937")  # hair
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()

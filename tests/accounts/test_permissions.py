@@ -103,8 +103,9 @@ def test_each_role_reaches_only_its_pages(client, world, url, allowed, role):
         assert landed_on.startswith("/django-admin/login/")
         assert "site administration" not in response.content.decode().lower()
     elif url == WAGTAIL:
-        # Wagtail sends a user without admin access away with a message.
-        assert not landed_on.startswith(WAGTAIL)
+        # A signed-in user without admin access gets a 403 page there, not the login page.
+        assert response.status_code == 403 and landed_on == url
+        assert 'data-testid="admin-no-access"' in response.content.decode()
     else:
         assert response.status_code == 403
         assert "您无权访问此页面" in response.content.decode()

@@ -1,8 +1,11 @@
 """Practical-exam fixtures for tests: a centre with staff, a rubric, sessions, theory passes."""
 
+import io
 from datetime import UTC, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import Role
 from exams.models import CenterStaff, ExamCenter, PracticalSession, RubricItem, TheoryAttempt
@@ -92,9 +95,24 @@ def theory_pass(worker, subject, *, at=None, score=90) -> TheoryAttempt:
     )
 
 
-def candidate(subject, **worker_fields):
-    """A worker with a valid theory pass in ``subject``."""
+def photo_jpeg() -> bytes:
+    """A small stored photo (what ``accounts.photos.photo_prepare`` keeps of an upload)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 400), (200, 210, 230)).save(buffer, format="JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def with_photo(worker):
+    """Give a worker a stored photo (a practical exam is booked only with one)."""
+    worker.photo.save("photo.jpg", ContentFile(photo_jpeg()), save=True)
+    return worker
+
+
+def candidate(subject, *, photo: bool = True, **worker_fields):
+    """A worker with a valid theory pass in ``subject`` and, unless told otherwise, a photo."""
     worker = WorkerProfileFactory(**worker_fields)
+    if photo:
+        with_photo(worker)
     theory_pass(worker, subject)
     return worker
 

@@ -46,7 +46,7 @@ def booking_create(
     if urgent:
         _staff_check(actor, session.center, action=Action.MANAGE_SESSIONS)
     session_bookable_check(session, now=now, urgent=urgent)
-    theory = booking_eligibility_check(worker=worker, session=session, now=now)
+    theory = booking_eligibility_check(worker=worker, session=session, now=now, by_staff=urgent)
     if existing := live_booking(worker, session.subject):
         raise _already_booked(existing)
     seats_left = session.capacity - session.seats_taken - (0 if urgent else session.held_back)
@@ -75,6 +75,22 @@ def booking_create(
 
 def _cutoff(session: PracticalSession):
     return session.starts_at - timedelta(hours=session.cancel_cutoff_hours)
+
+
+def _started(session: PracticalSession, now) -> bool:
+    """The session has begun (and was not cancelled): its seats are no longer given up."""
+    return session.starts_at <= now and not session.cancelled
+
+
+def _started_error(session: PracticalSession) -> DomainError:
+    return DomainError(
+        _(
+            "This session has already started: the booking can no longer be cancelled or "
+            "moved. Call the centre (%(phone)s) if you cannot come."
+        )
+        % {"phone": session.center.phone or "—"},
+        code="started",
+    )
 
 
 def _session_of(booking_id: int, worker: WorkerProfile | None) -> int:
@@ -109,6 +125,8 @@ def booking_cancel(
             % {"status": booking.get_status_display()},
             code="not_cancellable",
         )
+    if booking.status != Booking.Status.WAITLISTED and _started(session, now):
+        raise _started_error(session)
     if (
         booking.status == Booking.Status.CONFIRMED
         and now > _cutoff(session)
@@ -146,6 +164,8 @@ def booking_reschedule(
     booking = booking_in_session_lock(booking_id, old)
     if booking.status != Booking.Status.CONFIRMED:
         raise DomainError(_("Only a confirmed booking can be moved."), code="not_confirmed")
+    if _started(old, now):
+        raise _started_error(old)
     if now > _cutoff(old) and not old.cancelled:
         raise DomainError(
             _("Bookings can be cancelled or moved until %(time)s.")

@@ -5,6 +5,7 @@ retake within ``free_retake_days``; after ``fails_before_retraining`` the traini
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,8 +18,39 @@ from ...selectors import last_training_at
 from ..selectors import practical_fails, theory_pass_for
 
 
+def has_photo(worker: WorkerProfile) -> bool:
+    """A stored photo: every upload passed ``accounts.photos.photo_prepare`` (format, size,
+    pixels), which is the only photo check the product has (there is no separate review)."""
+    return bool(worker.photo)
+
+
+def photo_required_check(worker: WorkerProfile, *, by_staff: bool = False) -> None:
+    """Raise DomainError(code="photo_required") when the worker has no photo: the examiners
+    compare it with the candidate at check-in and the certificate prints it."""
+    if has_photo(worker):
+        return
+    if by_staff:
+        raise DomainError(
+            _(
+                "%(name)s has no photo on their profile. A practical exam can only be booked "
+                "with one: ask them to upload it under My profile first."
+            )
+            % {"name": worker.real_name},
+            code="photo_required",
+        )
+    raise DomainError(
+        _(
+            "Upload your photo before booking a practical exam: the examiners compare it with "
+            "you at check-in and it is printed on your certificate. Upload it under My profile "
+            "(%(url)s)."
+        )
+        % {"url": reverse("accounts:profile")},
+        code="photo_required",
+    )
+
+
 def booking_eligibility_check(
-    *, worker: WorkerProfile, session: PracticalSession, now=None
+    *, worker: WorkerProfile, session: PracticalSession, now=None, by_staff: bool = False
 ) -> TheoryAttempt:
     """Return the theory pass a booking rests on, or raise DomainError saying why not."""
     now = now or timezone.now()
@@ -61,6 +93,7 @@ def booking_eligibility_check(
             % {"date": timezone.localdate(fails[0] + timedelta(days=subject.free_retake_days))},
             code="retake_expired",
         )
+    photo_required_check(worker, by_staff=by_staff)
     return theory
 
 
@@ -68,10 +101,12 @@ def session_bookable_check(session: PracticalSession, *, now, urgent: bool) -> N
     """Raise DomainError if the session cannot take bookings now (window, start, cancelled)."""
     if session.cancelled:
         raise DomainError(_("This session has been cancelled."), code="cancelled")
+    if urgent:  # the desk seats an urgent case or a walk-in candidate until the session ends
+        if session.ends_at <= now:
+            raise DomainError(_("This session has ended."), code="past")
+        return
     if session.starts_at <= now:
         raise DomainError(_("This session has already started."), code="past")
-    if urgent:
-        return  # the centre may seat an urgent case until the session starts
     if now < session.booking_opens_at:
         raise DomainError(
             _("Booking for this session opens at %(time)s.")

@@ -14,22 +14,35 @@ from ...locks import booking_lock, result_lock
 from ...models import Booking, ExamResult, PracticalScore, Subject
 from ...ports import certificate_issuer
 from ...services import _is_int
-from ..selectors import rubric_for
+from ..selectors import agreed_items, rubric_for
 from .common import _not_own, _reason, _staff_check
+
+NOTE_MAX = 200  # an examiner's note on an item: shown to the candidate with the result
 
 
 def rubric_marks(
-    *, subject: Subject, points: dict[int, int], critical_failed
+    *, subject: Subject, points: dict[int, int], critical_failed, notes=None
 ) -> tuple[list[dict], list[int], int]:
     """Check a full scoring of the rubric; return the item snapshot, failed critical items and
-    the total. A failed critical item scores 0."""
+    the total. A failed critical item scores 0. ``notes`` (item → text) are the examiner's
+    optional notes, which the candidate reads with the result."""
     items = rubric_for(subject)
     by_id = {item.pk: item for item in items}
     failed = set(critical_failed)
+    notes = {key: (text or "").strip() for key, text in (notes or {}).items()}
     if set(points) != set(by_id):
         raise DomainError(_("Score every item of the rubric."), code="incomplete")
     if not failed <= {item.pk for item in items if item.critical}:
         raise DomainError(_("Only critical items can fail the exam outright."), code="malformed")
+    if not set(notes) <= set(by_id):
+        raise DomainError(_("A note names an item that is not in the rubric."), code="malformed")
+    for key, text in notes.items():
+        if len(text) > NOTE_MAX or any(ord(char) < 32 for char in text):
+            raise DomainError(
+                _("The note on “%(item)s” must be plain text of at most %(max)d characters.")
+                % {"item": by_id[key].title, "max": NOTE_MAX},
+                code="note",
+            )
     snapshot, total = [], 0
     for item in items:
         given = points[item.pk]
@@ -50,13 +63,21 @@ def rubric_marks(
                 "critical": item.critical,
                 "points": given,
                 "failed": item.pk in failed,
+                "note": notes.get(item.pk, ""),
             }
         )
     return snapshot, sorted(failed), total
 
 
 def _result_record(
-    booking: Booking, *, practical: int, critical: bool, actor, now, corrected=False
+    booking: Booking,
+    *,
+    practical: int,
+    critical: bool,
+    items: list[dict],
+    actor,
+    now,
+    corrected=False,
 ) -> ExamResult:
     subject = booking.subject
     passed = practical >= subject.practical_pass_mark and not critical
@@ -72,6 +93,7 @@ def _result_record(
         passed=passed,
         decided_at=now,
         corrected=corrected,
+        items=items,
     )
     before = booking.status
     booking.status = Booking.Status.COMPLETED
@@ -100,7 +122,13 @@ def _examiner_booking(
 
 @transaction.atomic
 def score_submit(
-    *, examiner, booking_id: int, points: dict[int, int], critical_failed=(), now=None
+    *,
+    examiner,
+    booking_id: int,
+    points: dict[int, int],
+    critical_failed=(),
+    notes: dict[int, str] | None = None,
+    now=None,
 ) -> PracticalScore:
     """Record one examiner's locked scoring of a checked-in candidate. When the subject's
     examiners have all scored, the result is decided (and a pass issues the certificate) —
@@ -118,7 +146,7 @@ def score_submit(
     if any(score.examiner_id == examiner.pk for score in scores):
         raise DomainError(_("You have scored this candidate already."), code="scored")
     snapshot, failed, total = rubric_marks(
-        subject=booking.subject, points=points, critical_failed=critical_failed
+        subject=booking.subject, points=points, critical_failed=critical_failed, notes=notes
     )
     score = PracticalScore.objects.create(
         booking=booking,
@@ -143,6 +171,7 @@ def score_submit(
         booking,
         practical=(sum(totals) * 2 + len(totals)) // (2 * len(totals)),  # the mean, halves up
         critical=any(s.critical_failed for s in scores),
+        items=agreed_items(scores),
         actor=examiner,
         now=now,
     )
@@ -157,6 +186,7 @@ def result_correct(
     points: dict[int, int],
     critical_failed=(),
     reason: str,
+    notes: dict[int, str] | None = None,
     now=None,
 ) -> ExamResult:
     """A centre supervisor's scoring that decides a result (examiners' totals differ) or
@@ -168,13 +198,14 @@ def result_correct(
     if booking.status not in (Booking.Status.COMPLETED, Booking.Status.SCORES_DIFFER):
         raise DomainError(_("There is no score to correct yet."), code="not_scored")
     snapshot, failed, total = rubric_marks(
-        subject=booking.subject, points=points, critical_failed=critical_failed
+        subject=booking.subject, points=points, critical_failed=critical_failed, notes=notes
     )
     if booking.status == Booking.Status.SCORES_DIFFER:
         result = _result_record(
             booking,
             practical=total,
             critical=bool(failed),
+            items=snapshot,
             actor=supervisor,
             now=now,
             corrected=True,
@@ -190,7 +221,7 @@ def result_correct(
     before = {"practical": result.practical_score, "passed": result.passed}
     result.practical_score, result.critical_failed = total, bool(failed)
     result.passed = total >= booking.subject.practical_pass_mark and not failed
-    result.corrected, result.decided_at = True, now
+    result.corrected, result.decided_at, result.items = True, now, snapshot
     result.save()
     events.result_corrected(
         actor=supervisor, result=result, items=snapshot, reason=reason, before=before

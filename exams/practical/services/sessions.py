@@ -18,6 +18,20 @@ from ...models import Booking, ExamCenter, PracticalSession, Subject
 from .booking import waitlist_offer_free_seats
 from .common import _notify, _reason, _seats_change, _staff_check
 
+WALK_IN_HOURS = 1  # a session starting within this many hours is a walk-in session
+
+
+def session_window_defaults(*, starts_at, now) -> tuple:
+    """The booking window of a new session when none is given: booking opens now and closes a
+    day before the start; a session later the same day stays bookable until it starts. A
+    walk-in session (starting now or within ``WALK_IN_HOURS``) is booked at the desk: its
+    window is what is left before the start (the desk seats candidates until it ends)."""
+    opens = min(now, starts_at - timedelta(minutes=1))
+    closes = starts_at - timedelta(days=1)
+    if closes <= opens:
+        closes = starts_at
+    return opens, closes
+
 
 def session_plan_problems(
     *,
@@ -51,9 +65,10 @@ def session_plan_problems(
                 field="subject",
             )
         )
-    if check_start and starts_at and starts_at <= now:
+    # "now" to the minute: a walk-in session may start at the time the form shows as now.
+    if check_start and starts_at and starts_at < now.replace(second=0, microsecond=0):
         problems.append(
-            DomainError(_("A session must start in the future."), code="past", field="starts_at")
+            DomainError(_("A session cannot start in the past."), code="past", field="starts_at")
         )
         starts_at = None
     if starts_at and ends_at and ends_at <= starts_at:
@@ -117,10 +132,12 @@ def session_create(
     cancel_cutoff_hours: int = 48,
     now=None,
 ) -> PracticalSession:
-    """Publish a session at a centre. Booking opens now and closes a day before, unless given."""
+    """Publish a session at a centre: later today, or a walk-in session starting now or within
+    the hour, too. The booking window is ``session_window_defaults`` unless given."""
     now = now or timezone.now()
-    booking_opens_at = booking_opens_at or now
-    booking_closes_at = booking_closes_at or starts_at - timedelta(days=1)
+    default_opens, default_closes = session_window_defaults(starts_at=starts_at, now=now)
+    booking_opens_at = booking_opens_at or default_opens
+    booking_closes_at = booking_closes_at or default_closes
     problems = session_plan_problems(
         center=center,
         subject=subject,

@@ -55,10 +55,11 @@ def test_booking_outside_the_window_is_refused(make_session, worker, now, case):
     assert not Booking.objects.exists()
 
 
-def test_an_urgent_booking_ignores_the_window_but_not_the_start(make_session, worker, desk, now):
+def test_an_urgent_booking_ignores_the_window_but_not_the_end(make_session, worker, desk, now):
+    """The desk seats urgent cases and walk-in candidates until the session ends."""
     session = make_session(5, booking_opens_at=now + timedelta(days=1))
     with refused("past"):
-        book(worker, session, session.starts_at, urgent=True, actor=desk)
+        book(worker, session, session.ends_at, urgent=True, actor=desk)
     mark = audit_mark()
     booking = book(worker, session, now, urgent=True, actor=desk)
     assert booking.urgent and booking.status == Booking.Status.CONFIRMED

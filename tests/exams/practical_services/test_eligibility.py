@@ -39,7 +39,7 @@ def test_without_a_theory_pass_nobody_books(make_session, subject, now):
 
 
 def test_the_theory_pass_must_still_be_valid_on_the_session_day(make_session, subject, now):
-    worker = WorkerProfileFactory()
+    worker = pb.with_photo(WorkerProfileFactory())
     pb.theory_pass(worker, subject, at=now - timedelta(days=360))  # valid 365 days
     late, early = make_session(10), make_session(2)
     with refused("theory_required"):
