@@ -32,8 +32,9 @@ def test_an_accepted_registration_gets_one_sms_to_check_in_with(
 ):
     event, starts = an_event_at_half_past_nine()
     with django_capture_on_commit_callbacks(execute=True):
-        register(client, event)
+        page = register(client, event).content.decode()
     registration = EventRegistration.objects.get()
+    assert f"{registration.pk:06d}" in page and "凭短信签到" in page
     [sms] = sms_outbox
     assert sms["phone"] == "+8613911112222"
     text = sms["text"]
