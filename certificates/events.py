@@ -6,7 +6,9 @@ and the desk show, and what rendering reads back) *and* the project's one audit 
 (``core.models.AuditEvent``, verb ``certificate.<kind>``, target the certificate), so a
 reviewer reading the audit trail sees certificates next to bookings, results and roles.
 
-Nothing here decides anything or checks permissions: the service has done that.
+Nothing here decides anything or checks permissions: the service has done that. Issuing,
+revoking and replacing also tell the holder (``certificates.notifications``), queued in the
+same transaction and sent once it commits.
 """
 
 from datetime import date
@@ -15,6 +17,7 @@ from django.db import transaction
 
 from core.events import audit_record
 
+from . import notifications
 from .models import Certificate, CertificateEvent
 
 Kind = CertificateEvent.Kind
@@ -72,7 +75,10 @@ def certificate_issued(
     data = {"number": certificate.number}
     if replaces is not None:
         data["replaces"] = replaces.number
-    return certificate_event_record(certificate, kind=Kind.ISSUED, actor=actor, data=data)
+    event = certificate_event_record(certificate, kind=Kind.ISSUED, actor=actor, data=data)
+    if replaces is None:  # a re-issue is told by ``certificate_replaced``, with both numbers
+        notifications.certificate_issued_tell(certificate)
+    return event
 
 
 def certificate_rendered(
@@ -128,15 +134,19 @@ def certificate_review_recorded(
 
 
 def certificate_revoked(certificate: Certificate, *, actor, reason: str) -> CertificateEvent:
-    return certificate_event_record(
+    event = certificate_event_record(
         certificate, kind=Kind.REVOKED, actor=actor, data={"reason": reason}
     )
+    notifications.certificate_revoked_tell(certificate, reason=reason)
+    return event
 
 
 def certificate_replaced(
     certificate: Certificate, *, actor, reason: str, by: Certificate
 ) -> CertificateEvent:
     """``certificate`` is replaced by the re-issued ``by``."""
-    return certificate_event_record(
+    event = certificate_event_record(
         certificate, kind=Kind.REPLACED, actor=actor, data={"reason": reason, "by": by.number}
     )
+    notifications.certificate_replaced_tell(certificate, by=by, reason=reason)
+    return event

@@ -174,7 +174,7 @@ class CertificateEvent(models.Model):
         indexes = [models.Index(fields=["certificate", "kind"])]
 
     def __str__(self) -> str:
-        return f"{self.certificate_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.certificate_id} {self.kind} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class VerificationLog(models.Model):
@@ -220,4 +220,4 @@ class VerificationLog(models.Model):
         indexes = [models.Index(fields=["at"]), models.Index(fields=["channel", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.channel} {self.outcome}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.channel} {self.outcome}"

@@ -12,6 +12,7 @@ from core.errors import DomainError
 
 from .locks import event_page_lock
 from .models import EventPage, EventRegistration
+from .notifications import registration_accepted_tell
 
 
 @transaction.atomic
@@ -19,7 +20,8 @@ def event_register(*, event: EventPage, form) -> EventRegistration:
     """Register the person in a valid form for the event, or raise ``DomainError``.
 
     The event's page row is locked, so simultaneous registrations for the last seats are
-    decided one at a time: the event never takes more people than its capacity.
+    decided one at a time: the event never takes more people than its capacity. The person is
+    sent an SMS to check in with, once the registration commits.
     """
     event_page_lock(event=event)
     if not event.needs_registration:
@@ -44,7 +46,7 @@ def event_register(*, event: EventPage, form) -> EventRegistration:
         raise DomainError(message, code="full", field="attendees" if left > 0 else None)
     try:
         with transaction.atomic():
-            return EventRegistration.objects.create(
+            registration = EventRegistration.objects.create(
                 page=event,
                 name=data["name"],
                 phone=data["phone"],
@@ -57,3 +59,5 @@ def event_register(*, event: EventPage, form) -> EventRegistration:
             code="duplicate",
             field="phone",
         ) from None
+    registration_accepted_tell(registration, event=event)
+    return registration

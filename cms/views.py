@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from core.documents.qr import qr_png
+from core.exports import local_time_text
 
 from .models import CampaignPage, EventPage, SiteSettings
 from .search import search_pages
@@ -54,7 +55,7 @@ def _poster_for(page, request) -> Poster:
     footer = f"{settings.organiser} · {_('Hotline')} {settings.hotline}"
     if isinstance(page, EventPage):
         lines = [
-            _("Time: %(start)s") % {"start": page.starts_at.strftime("%Y-%m-%d %H:%M")},
+            _("Time: %(start)s") % {"start": local_time_text(page.starts_at)},
             *([_("Place: %(place)s") % {"place": page.place}] if page.place else []),
             _("For: %(audience)s") % {"audience": page.get_audience_display()},
         ]

@@ -47,7 +47,9 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id", "occurred_at"])]
 
     def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb}"
+        return (
+            f"{timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M} {self.actor_label} {self.verb}"
+        )
 
 
 class OutboundMessage(BaseModel):

@@ -3,15 +3,22 @@
 ``message_send`` is called inside the caller's transaction; the delivery task is enqueued on
 commit, so a rolled-back action sends nothing. ``message_deliver`` locks the row, so a retried
 or duplicated task never sends a second message.
+
+The row is the outbox: a broker that cannot be reached at commit loses nothing (and does not
+turn the committed action into an error); ``messages_resend`` (a beat task) hands every message
+still waiting for its first attempt to the broker again.
 """
 
+import functools
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
 from .models import OutboundMessage
 from .sms import get_sms_sender
@@ -73,10 +80,50 @@ def message_send(
         if not created:
             return message
 
+    transaction.on_commit(functools.partial(_enqueue, message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> bool:
+    """Hand a queued message to the delivery task; False when the broker cannot be reached,
+    in which case the row stays pending for ``messages_resend``."""
     from .tasks import deliver_message
 
-    deliver_message.delay_on_commit(message.pk)
-    return message
+    try:
+        deliver_message.delay(message_id)
+    except OperationalError:
+        logger.warning("Broker unreachable: message %s waits for the resend sweep", message_id)
+        return False
+    return True
+
+
+# A message handed to the broker is normally tried within seconds; one still untried after
+# this long was never handed over (the broker was down at commit, or the task was lost).
+RESEND_AFTER = timedelta(minutes=5)
+
+
+def messages_resend(*, now=None, batch: int = 500) -> int:
+    """Beat task body: hand every message still waiting for its first attempt ``RESEND_AFTER``
+    after it was queued to the delivery task again. Safe to run twice and alongside a
+    delivery: ``message_deliver`` sends a message once whoever asks. Returns how many."""
+    now = now or timezone.now()
+    waiting = (
+        OutboundMessage.objects.filter(
+            status=OutboundMessage.Status.PENDING,
+            attempts=0,
+            created_at__lte=now - RESEND_AFTER,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    handed, last = 0, 0
+    while chunk := list(waiting.filter(pk__gt=last)[:batch]):
+        for message_id in chunk:
+            if not _enqueue(message_id):
+                return handed  # still down: the next run tries again
+            handed += 1
+        last = chunk[-1]
+    return handed
 
 
 @transaction.atomic

@@ -2,12 +2,12 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from .figures import campaign_figures_refresh
-from .notifications import message_deliver, message_record_failure
+from .notifications import message_deliver, message_record_failure, messages_resend
 from .sms import SmsDeliveryError
 
 
 # base=DjangoTask: the class Celery's Django fix-up gives every task anyway, named so that the
-# type checker knows delay_on_commit (core.notifications queues this task with it).
+# type checker knows delay_on_commit.
 @shared_task(bind=True, base=DjangoTask, max_retries=5, default_retry_delay=30, acks_late=True)
 def deliver_message(self, message_id: int) -> str:
     """Deliver one queued message; safe to run twice (the service locks and checks)."""
@@ -19,6 +19,12 @@ def deliver_message(self, message_id: int) -> str:
         if final:
             raise
         raise self.retry(exc=error) from error
+
+
+@shared_task
+def resend_messages() -> int:
+    """Beat task: hand messages the broker never received to the delivery task again."""
+    return messages_resend()
 
 
 @shared_task

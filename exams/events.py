@@ -8,10 +8,14 @@ the exports and the tests read: change them only with their readers.
 
 A booking's events carry its status after the change (and, when it changed, the one before).
 ``actor`` is the user who acted, or None for the beat sweep and the waiting list's offers.
+
+A recorded result (theory or practical, and a corrected one) also tells the worker, through
+``exams.notifications``: the message is queued in the same transaction and sent once it commits.
 """
 
 from core.events import audit_record
 
+from . import notifications
 from .models import (
     Booking,
     ExamCenter,
@@ -39,6 +43,7 @@ def attempt_submitted(*, actor, attempt: TheoryAttempt) -> None:
         target=attempt,
         after={"score": attempt.score, "passed": attempt.passed, "auto": attempt.auto_submitted},
     )
+    notifications.theory_result_tell(attempt)
 
 
 def question_bank_imported(*, actor, subject: Subject, file_name: str, counts: dict) -> None:
@@ -219,6 +224,7 @@ def result_decided(*, actor, result: ExamResult) -> None:
             "passed": result.passed,
         },
     )
+    notifications.practical_result_tell(result)
 
 
 def result_corrected(
@@ -237,3 +243,5 @@ def result_corrected(
         before=before,
         after={**after, "items": items, "reason": reason},
     )
+    if before is not None:  # a decided result changed: tell the worker the new one
+        notifications.practical_result_tell(result, corrected=True)

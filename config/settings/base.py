@@ -251,6 +251,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "dashboards.tasks.make_weekly_reports",
         "schedule": crontab(minute=30, hour=6, day_of_week="mon"),  # after Sunday's last refresh
     },
+    # Messages queued while the broker was down (core.notifications): none is ever lost.
+    "resend-messages": {"task": "core.tasks.resend_messages", "schedule": 300.0},
     "submit-expired-attempts": {"task": "exams.tasks.submit_expired_attempts", "schedule": 30.0},
     "sweep-bookings": {"task": "exams.tasks.sweep_bookings", "schedule": 300.0},
     "certificate-review-reminders": {

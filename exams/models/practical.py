@@ -5,6 +5,7 @@ list), check-in, rubric scoring and results.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkerProfile
@@ -120,7 +121,9 @@ class PracticalSession(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} · {self.center} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.subject} · {self.center} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        )
 
     @property
     def public_seats_left(self) -> int:

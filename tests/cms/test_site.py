@@ -177,3 +177,57 @@ def test_campaign_and_event_dates_are_checked():
     event.ends_at = event.starts_at - timedelta(hours=1)
     with pytest.raises(ValidationError):
         event.clean()
+
+
+def test_event_poster_prints_the_local_time_not_utc(client, rf, tmp_path):
+    """TIME_ZONE is Asia/Shanghai: an event at 09:30 there (01:30 UTC) reads 09:30 on the
+    poster — in the layout's text, in the PDF's text and in the PNG's pixels."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from cms import sharing
+    from cms.views import _poster_for
+    from core.documents.fonts import cjk_font_path
+    from core.documents.layout import Text, measure_for
+
+    starts = dt.datetime.now(ZoneInfo("Asia/Shanghai")).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    ) + timedelta(days=7)
+    page = builders.event(starts_in=timedelta(days=7))
+    page.starts_at, page.ends_at = starts, starts + timedelta(hours=2)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    day = starts.strftime("%Y-%m-%d")
+
+    poster = _poster_for(page, rf.get("/"))
+    drawn = " ".join(
+        op.text
+        for op in sharing._layout(poster, measure_for(cjk_font_path()))
+        if isinstance(op, Text)
+    )
+    assert f"{day} 09:30" in drawn
+    assert "01:30" not in drawn
+
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],
+        input=client.get(f"/share/{page.pk}/poster.pdf").content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert f"{day} 09:30" in text
+    assert "01:30" not in text
+
+    # The PNG the view serves is pixel for pixel the poster whose time line says 09:30, and
+    # not the one that says 01:30.
+    def pixels(png: bytes) -> bytes:
+        return Image.open(io.BytesIO(png)).convert("RGB").tobytes()
+
+    served = pixels(client.get(f"/share/{page.pk}/poster.png").content)
+
+    def poster_at(hhmm: str) -> bytes:
+        lines = [f"时间：{day} {hhmm}", *poster.lines[1:]]
+        return pixels(sharing.poster_png(sharing.Poster(**{**poster.__dict__, "lines": lines})))
+
+    assert poster.lines[0].startswith("时间：")
+    assert served == poster_at("09:30")
+    assert served != poster_at("01:30")

@@ -104,3 +104,39 @@ def test_a_gateway_that_never_answers_leaves_the_message_failed(monkeypatch):
     assert message.status == OutboundMessage.Status.FAILED
     assert message.attempts == deliver_message.max_retries + 1
     assert "gateway down" in message.last_error
+
+
+def test_a_broker_down_at_commit_loses_no_message_and_breaks_no_action(
+    sms_outbox, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The row is the outbox: when the broker cannot take the delivery task at commit, the
+    action still succeeds, the message waits, and the resend sweep hands it over once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from core.notifications import messages_resend
+
+    real_delay = deliver_message.delay
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(deliver_message, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        message = message_send(
+            channel="sms", recipient="+86138", body="证书已签发", dedupe_key="c1"
+        )
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.PENDING and sms_outbox == []
+
+    later = timezone.now() + timedelta(minutes=6)
+    assert messages_resend(now=later) == 0  # still down: it keeps waiting
+    assert messages_resend(now=timezone.now()) == 0  # too young to be called lost
+    monkeypatch.setattr(deliver_message, "delay", real_delay)
+    assert messages_resend(now=later) == 1
+    assert messages_resend(now=later) == 0  # sent: the next sweep leaves it alone
+    message.refresh_from_db()
+    assert message.status == OutboundMessage.Status.SENT
+    assert sms_outbox == [{"phone": "+86138", "text": "证书已签发"}]

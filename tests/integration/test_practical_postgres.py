@@ -89,7 +89,7 @@ def centre(subject):
 @pytest.fixture
 def quiet_delivery(monkeypatch):
     """Offers queue SMS rows; their delivery task (Celery on Redis) is not under test here."""
-    monkeypatch.setattr(deliver_message, "delay_on_commit", lambda *args, **kwargs: None)
+    monkeypatch.setattr(deliver_message, "delay", lambda *args, **kwargs: None)
 
 
 def candidates(subject, n: int) -> list:
