@@ -283,8 +283,17 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
             return None
 
 
+USCC_INPUT_LENGTH = 40  # 18 characters with spaces, hyphens or stray blanks between them
+
+
 class EnterpriseForm(forms.ModelForm):
     """Staff edit enterprises (Django admin for now): the code is normalised and checked."""
+
+    # The code as people copy it (91 110000 600037341L, 91-110000-600037341L) is longer than
+    # the 18 characters stored: the field takes it raw and ``clean_uscc`` compacts it.
+    uscc = forms.CharField(
+        label=Enterprise._meta.get_field("uscc").verbose_name, max_length=USCC_INPUT_LENGTH
+    )
 
     def clean_uscc(self) -> str:
         return normalize_uscc(self.cleaned_data["uscc"])

@@ -73,8 +73,9 @@ def id_number_sex(number: str) -> str:
 
 
 def normalize_uscc(value: str) -> str:
-    """A unified social credit code (统一社会信用代码), 18 characters."""
-    code = _compact(value)
+    """A unified social credit code (统一社会信用代码), 18 characters; spaces and hyphens (any
+    white space, full-width too) are dropped first."""
+    code = uscc.compact(_compact(value))
     try:
         return uscc.validate(code)
     except stdnum_errors.InvalidLength:

@@ -18,12 +18,24 @@ def enrollment_restarted(*, actor, enrollment: Enrollment) -> None:
 
 
 def training_record_credited(*, record: TrainingRecord, course: CoursePage) -> None:
-    """Hours credited by the system when the last lesson of a course is completed."""
+    """Hours credited by the system when the last lesson of a course is completed: the active
+    time measured, capped by the course's hours."""
     audit_record(
         actor=None,
         verb="training_record.credited",
         target=record,
-        after={"course": course.pk, "hours": str(course.credit_hours)},
+        after={"course": course.pk, "hours": str(record.hours), "seconds": record.seconds},
+    )
+
+
+def training_record_recredited(*, record: TrainingRecord, before: dict) -> None:
+    """A course studied again (retraining) completed: its time is added to the record."""
+    audit_record(
+        actor=None,
+        verb="training_record.recredited",
+        target=record,
+        before=before,
+        after={"hours": str(record.hours), "seconds": record.seconds},
     )
 
 

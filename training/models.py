@@ -36,7 +36,8 @@ class CourseIndexPage(SectionIndexPage):
 
 
 class CoursePage(BasePage):
-    """A course: lessons as children; completing all of them credits ``credit_hours`` (学时)."""
+    """A course: lessons as children; completing all of them credits the active time measured
+    on them, up to ``credit_hours`` (学时)."""
 
     code = models.SlugField(_("course code"), max_length=40, unique=True)
     credit_hours = models.DecimalField(
@@ -239,7 +240,11 @@ class LearningClock(models.Model):
 
 
 class TrainingRecord(BaseModel):
-    """Hours (学时) credited for a completed course: the worker's training record."""
+    """Hours (学时) credited for a completed course: the worker's training record.
+
+    ``seconds`` is the active time the heartbeat clock measured on the course's lessons (every
+    completion of the course, retraining included); ``hours`` is that time in hours, rounded
+    down to a tenth and capped by the course's ``credit_hours`` (``services.hours_for``)."""
 
     worker = models.ForeignKey(
         WorkerProfile,
@@ -251,6 +256,7 @@ class TrainingRecord(BaseModel):
         CoursePage, verbose_name=_("course"), on_delete=models.PROTECT, related_name="+"
     )
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    seconds = models.PositiveIntegerField(_("active time measured (seconds)"), default=0)
     completed_at = models.DateTimeField(_("completed at"))
 
     class Meta:
@@ -259,7 +265,9 @@ class TrainingRecord(BaseModel):
         indexes = [models.Index(fields=["updated_at"])]
         constraints = [
             models.UniqueConstraint(fields=["worker", "course"], name="training_record_once"),
-            models.CheckConstraint(condition=Q(hours__gt=0), name="training_record_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0), name="training_record_hours_not_negative"
+            ),
         ]
 
 

@@ -1,7 +1,10 @@
 """Reads for training, bounded and with related rows fetched up front."""
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
 from accounts.models import WorkerProfile
 from cms.models import paginate
@@ -52,6 +55,9 @@ def course_progress_for(*, course: CoursePage, user) -> dict:
     return {
         "worker": worker,
         "enrollment": enrollment,
+        "record": TrainingRecord.objects.filter(worker=worker, course=course).first()
+        if enrollment
+        else None,
         "lesson_rows": rows,
         "lessons_done": done,
         "lessons_total": len(lessons),
@@ -97,19 +103,24 @@ def my_learning(*, worker: WorkerProfile) -> dict:
         )
         .order_by("completed_at", "-updated_at")
     )
+    records = list(
+        TrainingRecord.objects.filter(worker=worker)
+        .select_related("course")
+        .order_by("completed_at")
+    )
     totals = TrainingRecord.objects.filter(worker=worker).aggregate(
         hours=Sum("hours"), n=Count("id")
     )
     lesson_totals = _lesson_counts([enrollment.course for enrollment in enrollments])
+    credited = {record.course_id: record.hours for record in records}
     for enrollment in enrollments:
-        # Not a column nor an annotation (the count is one query for all courses): an attribute
-        # for the page, set beside the query's annotations, which the annotated type cannot name.
+        # Not columns nor annotations (the count is one query for all courses): attributes for
+        # the page, set beside the query's annotations, which the annotated type cannot name.
         setattr(enrollment, "lessons_total", lesson_totals.get(enrollment.course.path, 0))  # noqa: B010
+        setattr(enrollment, "hours_credited", credited.get(enrollment.course_id))  # noqa: B010
     return {
         "enrollments": enrollments,
-        "records": TrainingRecord.objects.filter(worker=worker)
-        .select_related("course")
-        .order_by("completed_at"),
+        "records": records,
         "total_hours": totals["hours"] or 0,
         "courses_completed": totals["n"],
     }
@@ -125,6 +136,7 @@ def _lesson_counts(courses) -> dict[str, int]:
         .filter(depth=courses[0].depth + 1)
         .annotate(prefix=Substr("path", 1, length))
         .filter(prefix__in=[course.path for course in courses])
+        .order_by()  # the page manager orders by path, which would group by lesson
         .values("prefix")
         .annotate(n=Count("id"))
     )
@@ -135,12 +147,29 @@ def roster_progress(*, viewer):
     """The viewer's scope of workers, each with courses enrolled, completed and hours."""
     from accounts.selectors import worker_roster
 
+    # Each figure is its own subquery: aggregates over two relations in one annotate join
+    # them, and the hours were summed once per enrolment.
+    enrollments = Enrollment.objects.filter(worker=OuterRef("pk")).order_by().values("worker")
+    hours = (
+        TrainingRecord.objects.filter(worker=OuterRef("pk"))
+        .order_by()
+        .values("worker")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
     return worker_roster(viewer=viewer).annotate(
-        courses_enrolled=Count("enrollments", distinct=True),
-        courses_completed=Count(
-            "enrollments", filter=Q(enrollments__completed_at__isnull=False), distinct=True
-        ),
-        hours=Sum("training_records__hours"),
+        courses_enrolled=_count_of(enrollments),
+        courses_completed=_count_of(enrollments.filter(completed_at__isnull=False)),
+        hours=Coalesce(Subquery(hours), Value(Decimal("0.0")), output_field=HOURS_FIELD),
+    )
+
+
+HOURS_FIELD = DecimalField(max_digits=9, decimal_places=1)
+
+
+def _count_of(rows) -> Coalesce:
+    return Coalesce(
+        Subquery(rows.annotate(n=Count("pk")).values("n")), Value(0), output_field=IntegerField()
     )
 
 
@@ -155,3 +184,41 @@ def training_completed(*, worker: WorkerProfile, courses) -> bool:
         )
     )
     return course_ids <= done
+
+
+def proof_public(*, proof) -> dict | None:
+    """What the public page shows of a genuine 学时证明 (``proofs.proof_read``): the worker's
+    masked name and ID number, and each course with the hours and date the paper states and
+    whether the record still says so. None when the worker is no longer known."""
+    from accounts.validators import mask_id_number, mask_name
+
+    worker = WorkerProfile.objects.filter(pk=proof.worker_id).first()
+    if worker is None:
+        return None
+    records = {
+        record.pk: record
+        for record in TrainingRecord.objects.filter(
+            worker=worker, pk__in=[line.record_id for line in proof.lines]
+        ).select_related("course")
+    }
+    lines = []
+    for line in proof.lines:
+        record = records.get(line.record_id)
+        lines.append(
+            {
+                "course": record.course.title if record else None,
+                "hours": line.hours,
+                "completed_on": line.completed_on,
+                "current": record is not None
+                and record.hours == line.hours
+                and timezone.localtime(record.completed_at).date() == line.completed_on,
+            }
+        )
+    return {
+        "holder_name": mask_name(worker.real_name),
+        "holder_id_number": mask_id_number(worker.id_number),
+        "issued_on": proof.issued_on,
+        "lines": lines,
+        "all_current": all(line["current"] for line in lines),
+        "total_hours": proof.total_hours,
+    }

@@ -8,9 +8,12 @@ heartbeats that come too fast. So credit never runs faster than the wall clock.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Exists, OuterRef, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +33,19 @@ from .models import (
 
 def heartbeat_seconds() -> int:
     return getattr(settings, "ANXUN_HEARTBEAT_SECONDS", 15)
+
+
+def hour_seconds() -> int:
+    """Seconds of active time per credited hour (学时): 3600 unless the bureau counts a 学时
+    as a class period (``ANXUN_TRAINING_HOUR_SECONDS``, e.g. 2700 for 45 minutes)."""
+    return getattr(settings, "ANXUN_TRAINING_HOUR_SECONDS", 3600)
+
+
+def hours_for(*, seconds: int, course: CoursePage) -> Decimal:
+    """The hours a training record credits for ``seconds`` of measured active time: rounded
+    down to a tenth (never more than was measured) and capped by the course's hours."""
+    measured = (Decimal(seconds) / hour_seconds()).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    return min(measured, course.credit_hours)
 
 
 @transaction.atomic
@@ -150,23 +166,40 @@ def _complete_if_done(*, progress: LessonProgress, lesson: LessonPage, now) -> N
     if enrollment.completed_at is None and lesson_ids <= done:
         enrollment.completed_at = now
         enrollment.save(update_fields=["completed_at", "updated_at"])
-        record, created = TrainingRecord.objects.get_or_create(
-            worker_id=enrollment.worker_id,
-            course=course,
-            defaults={"hours": course.credit_hours, "completed_at": now},
+        # The time the heartbeat clock measured on this study of the course (retraining
+        # deletes the progress of the previous one, whose time the record already holds).
+        seconds = (
+            LessonProgress.objects.filter(enrollment=enrollment).aggregate(
+                total=Sum("seconds_credited")
+            )["total"]
+            or 0
         )
-        if not created:  # retraining completed: the record now dates from this completion
-            record.completed_at = now
-            record.save(update_fields=["completed_at", "updated_at"])
-        if created:
+        record = TrainingRecord.objects.filter(
+            worker_id=enrollment.worker_id, course=course
+        ).first()
+        if record is None:
+            record = TrainingRecord.objects.create(
+                worker_id=enrollment.worker_id,
+                course=course,
+                seconds=seconds,
+                hours=hours_for(seconds=seconds, course=course),
+                completed_at=now,
+            )
             events.training_record_credited(record=record, course=course)
+        else:  # retraining completed: the time adds up, and the record dates from now
+            before = {"hours": str(record.hours), "seconds": record.seconds}
+            record.seconds += seconds
+            record.hours = hours_for(seconds=record.seconds, course=course)
+            record.completed_at = now
+            record.save(update_fields=["seconds", "hours", "completed_at", "updated_at"])
+            events.training_record_recredited(record=record, before=before)
 
 
 @transaction.atomic
 def training_restart(*, worker: WorkerProfile, courses, actor) -> list[Enrollment]:
     """Retraining (after repeated exam fails): the courses are studied again from the first
-    lesson; the hours already credited stay on the record, whose date moves when the course is
-    completed again."""
+    lesson; the time already credited stays on the record, which adds the time of the new study
+    (up to the course's hours) and dates from when the course is completed again."""
     enrollments = []
     for course in courses:
         enrollment = enrollment_create(worker=worker, course=course, actor=actor)
@@ -189,16 +222,31 @@ def reminder_cutoff() -> timedelta:
     return timedelta(days=getattr(settings, "ANXUN_TRAINING_REMINDER_DAYS", 7))
 
 
+def _reminder_week(now) -> str:
+    week = now.isocalendar()
+    return f"{week.year}-{week.week}"
+
+
 def reminders_send_not_started(*, now=None, batch: int = 1000) -> int:
     """SMS to workers enrolled for a while who have not started (once per enrolment per week).
 
-    Safe to run twice: each message carries a deduplication key (core.notifications).
-    """
+    Each run takes up to ``batch`` enrolments not yet reminded this week (the deduplication
+    key of their message is looked for in the query, before the batch is cut), so successive
+    runs reach everyone. Safe to run twice: each message carries that key
+    (core.notifications)."""
     from core.models import OutboundMessage
     from core.notifications import message_send
 
     now = now or timezone.now()
-    week = now.isocalendar()
+    week = _reminder_week(now)  # the key: training-reminder:<enrolment>:<ISO year-week>
+    reminded = OutboundMessage.objects.filter(
+        dedupe_key=Concat(
+            Value("training-reminder:"),
+            Cast(OuterRef("pk"), output_field=CharField()),
+            Value(f":{week}"),
+            output_field=CharField(),
+        )
+    )
     stale = (
         Enrollment.objects.filter(
             completed_at__isnull=True,
@@ -206,6 +254,7 @@ def reminders_send_not_started(*, now=None, batch: int = 1000) -> int:
             lesson_progress__isnull=True,
             worker__user__phone__isnull=False,
         )
+        .exclude(Exists(reminded))
         .select_related("worker__user", "course")
         .order_by("pk")[:batch]
     )
@@ -218,9 +267,7 @@ def reminders_send_not_started(*, now=None, batch: int = 1000) -> int:
             "[Anxun] %(name)s, you enrolled in “%(course)s” but have not started. "
             "Study online any time; your hours are credited as you go."
         ) % {"name": enrollment.worker.real_name, "course": enrollment.course.title}
-        key = f"training-reminder:{enrollment.pk}:{week.year}-{week.week}"
-        if OutboundMessage.objects.filter(dedupe_key=key).exists():
-            continue
+        key = f"training-reminder:{enrollment.pk}:{week}"
         message_send(channel="sms", recipient=phone, body=str(text), dedupe_key=key)
         sent += 1
     return sent

@@ -7,7 +7,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -16,13 +17,15 @@ from accounts.permissions import Action, ActionRequiredMixin, managed_enterprise
 from core.errors import DomainError
 from core.exports import AuditedExportMixin
 from core.params import int_param
+from core.ratelimit import over_limit
 
 from . import services
 from .filters import RosterProgressFilter
 from .models import CoursePage, LessonPage
 from .pdf import training_record_pdf
+from .proofs import proof_read
 from .scopes import enrollable_workers
-from .selectors import my_learning
+from .selectors import my_learning, proof_public
 from .tables import RosterProgressTable
 
 
@@ -127,6 +130,32 @@ def record_pdf(request):
     response = HttpResponse(training_record_pdf(worker=worker), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="training-record.pdf"'
     return response
+
+
+# Per client (IP), per 10 minutes: verifications of training records, as for certificates.
+PROOF_LIMIT_WINDOW = 600
+PROOF_LIMIT = 300
+
+
+@require_GET
+@never_cache
+def proof_page(request):
+    """The page inside the 学时证明's QR code: anyone may check it, no login. A link whose
+    signature does not verify (a changed figure, an unknown key, a missing or repeated
+    parameter) reads "not genuine" and shows nothing of it."""
+    client = request.META.get("REMOTE_ADDR", "")
+    if over_limit(f"training-proof:{client}", limit=PROOF_LIMIT, period=PROOF_LIMIT_WINDOW):
+        return render(request, "training/proof_throttled.html", status=429)
+    compact, signature = request.GET.getlist("c"), request.GET.getlist("s")
+    proof = (
+        proof_read(compact=compact[0], signature=signature[0])
+        if len(compact) == len(signature) == 1
+        else None
+    )
+    record = proof_public(proof=proof) if proof else None
+    if record is None:
+        return render(request, "training/proof_not_genuine.html", status=404)
+    return render(request, "training/proof.html", {"proof": record})
 
 
 class RosterProgressView(ActionRequiredMixin, AuditedExportMixin, SingleTableMixin, FilterView):

@@ -39,7 +39,7 @@ from exams.services import attempt_start, attempt_submit
 from seeding.demo.accounts import DEMO_PASSWORD
 from seeding.demo.pictures import draw_portrait
 from training.models import CoursePage, LessonProgress, TrainingRecord
-from training.services import enrollment_create
+from training.services import enrollment_create, hours_for
 
 # --- Practical exams ------------------------------------------------------------------------
 #
@@ -295,15 +295,19 @@ def _training_done(worker: WorkerProfile, course: CoursePage, *, at: datetime, l
     enrollment.completed_at = at
     enrollment.last_lesson = lessons[-1] if lessons else None
     enrollment.save(update_fields=["completed_at", "last_lesson", "updated_at"])
+    seconds = sum(lesson.min_seconds for lesson in lessons)
+    hours = hours_for(seconds=seconds, course=course)
     record, created = TrainingRecord.objects.get_or_create(
-        worker=worker, course=course, defaults={"hours": course.credit_hours, "completed_at": at}
+        worker=worker,
+        course=course,
+        defaults={"hours": hours, "seconds": seconds, "completed_at": at},
     )
     if created:
         audit_record(
             actor=None,
             verb="training_record.credited",
             target=record,
-            after={"course": course.pk, "hours": str(course.credit_hours)},
+            after={"course": course.pk, "hours": str(hours), "seconds": seconds},
         )
     return True
 

@@ -224,16 +224,17 @@ def _training(plan, *, clock: Clock, fill) -> None:
     records = sorted(plan.records, key=lambda row: row[0])
     table = BulkTable(
         TrainingRecord,
-        ("id", "created_at", "updated_at", "worker", "course", "hours", "completed_at"),
+        ("id", "created_at", "updated_at", "worker", "course", "hours", "seconds", "completed_at"),
     )
     first = table.reserve_ids(len(records))
     fill(
         table,
-        (
-            (first + offset, moment(done), now, worker, course, hours, moment(done))
+        (  # the planned study took the course's hours: that is the time measured
+            (first + offset, moment(done), now, worker, course, hours, int(hours * 3600),
+             moment(done))
             for offset, (done, worker, course, hours) in enumerate(records)
         ),
-    )
+    )  # fmt: skip
 
 
 def _exams(plan, *, clock: Clock, fill) -> list:

@@ -31,9 +31,32 @@ def test_worker_enrols_studies_and_is_credited(page, settings, shot):
     page.get_by_role("button", name="提交答案").click()
     expect(page.locator(".messages")).to_contain_text("全部回答正确")
     page.goto("/training/learning/")
-    expect(page.get_by_test_id("total-hours")).to_have_text("4.0")
+    # A few seconds measured: 0.0 of the course's 4 hours (the record is the time spent).
+    expect(page.get_by_test_id("total-hours")).to_have_text("0.0")
+    expect(page.locator(".learning-card")).to_contain_text("已完成 1 / 1 课时")
     shot(page, "my-learning")
-    assert TrainingRecord.objects.get(worker=worker).hours == course.credit_hours
+    record = TrainingRecord.objects.get(worker=worker)
+    assert record.hours == 0 and record.seconds >= 3
+
+
+def test_my_learning_shows_each_courses_lessons_and_hours(page, shot):
+    from tests.training.test_figures import enrolled_in_three
+
+    worker = WorkerProfileFactory(user__phone="+8613766660003")
+    enrolled_in_three(worker)
+    page.goto("/accounts/login/")
+    page.locator("input[name=login]").fill("13766660003")
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.goto("/training/learning/")
+    cards = page.locator(".learning-card")
+    expect(cards).to_have_count(3)
+    expect(page.get_by_test_id("total-hours")).to_have_text("1.5")
+    texts = sorted(re.sub(r"\s+", " ", text) for text in cards.all_inner_texts())
+    assert any("已完成 1 / 3 课时 · 最多 4.0 学时" in text for text in texts), texts
+    assert any("已完成 0 / 2 课时 · 最多 6.0 学时" in text for text in texts), texts
+    assert any("已完成 4 / 4 课时 · 已获 1.5 学时" in text for text in texts), texts
+    shot(page, "my-learning-three-courses")
 
 
 def test_a_hidden_page_earns_nothing(page, settings):

@@ -396,6 +396,34 @@ def test_an_id_number_rounded_by_excel_is_explained(world, django_capture_on_com
     assert "rounded number (3.30106E+17)" in roster_import.errors[0]["reasons"][0]
 
 
+def test_an_id_number_excel_stored_as_a_number_is_explained(
+    world, django_capture_on_commit_callbacks
+):
+    """A cell not formatted as text: Excel keeps 15 digits, and openpyxl reads the rounded
+    number back (a float, or an int whose last digits are zeros), not the ID number typed."""
+    right = make_id_number(4242)
+    roster_import = import_file(
+        django_capture_on_commit_callbacks,
+        enterprise=world["ours"],
+        user=world["admin"],
+        name="a.xlsx",
+        content=xlsx_bytes(
+            [
+                ["李四", 3.30106199001011e17, "13900000001"],
+                ["王五", 330106199001011000, "13900000002"],
+                ["赵六", right, "13900000003"],
+            ],
+            header=HEADER[:3],
+        ),
+    )
+    assert (roster_import.created_count, roster_import.error_count) == (1, 2)
+    for error in roster_import.errors:
+        [reason] = error["reasons"]
+        assert "rounded number (3.30106199001011E+17)" in reason
+        assert "format the column as text" in reason
+    assert list(WorkerProfile.objects.values_list("id_number", flat=True)) == [right]
+
+
 def test_a_bad_file_saves_nothing_and_enqueues_nothing(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(DomainError):
         roster_import_create(

@@ -1,6 +1,7 @@
 """Honest training time: heartbeats, caps, tabs, forgeries, completion and hours."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -101,7 +102,10 @@ def test_time_and_checkpoints_complete_the_course_and_credit_hours_once(enrolled
     enrollment = Enrollment.objects.get(worker=worker, course=course)
     assert enrollment.completed_at is not None
     record = TrainingRecord.objects.get(worker=worker)
-    assert record.hours == course.credit_hours
+    # The time measured (60 s on the first lesson, 80 on the second, started after a pause
+    # that earned one interval), not the course's 4 hours: under a tenth of an hour.
+    assert record.seconds == 140
+    assert record.hours == Decimal("0.0")
     assert training_completed(worker=worker, courses=[course])
     # More heartbeats and answers change nothing.
     beats(worker, lessons[0], 15, 3, start=T0 + timedelta(hours=5))

@@ -87,13 +87,33 @@ def roster_file_read(*, name: str, content: bytes) -> list[dict]:
         raise too_big(len(content), limit=import_max_bytes())
     if not content.strip():
         raise file_error(gettext_lazy("The file is empty."), code="empty")
-    records = csv_records(content) if suffix == ".csv" else xlsx_records(content)
+    records = csv_records(content) if suffix == ".csv" else _excel_numbers(xlsx_records(content))
     rows = _rows_from(records)
     if not rows:
         raise file_error(
             gettext_lazy("The file has column names but no worker rows."), code="no_rows"
         )
     return rows
+
+
+# Excel keeps 15 significant digits of a number: a longer one (an ID number typed into a cell
+# not formatted as text) has lost its last digits, whatever openpyxl reads back.
+EXCEL_DIGITS = 15
+
+
+def _excel_number(value):
+    """A number too long for Excel as Excel shows it (3.30106199001011E+17), which the row
+    checks refuse as rounded; any other value as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if not abs(value) >= 10**EXCEL_DIGITS:  # also NaN
+        return value
+    mantissa, exponent = f"{value:.{EXCEL_DIGITS - 1}E}".split("E")
+    return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
+
+
+def _excel_numbers(records: Iterable) -> Iterable:
+    return (tuple(_excel_number(value) for value in record) for record in records)
 
 
 def _rows_from(records: Iterable) -> list[dict]:
