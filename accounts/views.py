@@ -25,7 +25,7 @@ from core.files import private_file_response
 
 from .filters import EnterpriseFilter, WorkerFilter
 from .forms import WorkerProfileForm
-from .models import WorkerProfile
+from .models import CorrectionRequest, WorkerProfile
 from .permissions import (
     Action,
     ActionRequiredMixin,
@@ -100,7 +100,17 @@ class ProfileEditView(ActionRequiredMixin, View):
         if request.method == "POST" and form.is_valid() and form.save_for(actor=request.user):
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
-        return render(request, "accounts/profile.html", {"form": form, "profile": profile})
+        corrections = list(profile.correction_requests.order_by("-created_at", "-pk")[:20])
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "form": form,
+                "profile": profile,
+                "corrections": corrections,
+                "pending": any(c.status == CorrectionRequest.Status.PENDING for c in corrections),
+            },
+        )
 
     post = get  # the form posts back to the page
 
