@@ -6,6 +6,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel
 
@@ -262,9 +263,9 @@ class CorrectionRequest(BaseModel):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        APPROVED = "approved", _("approved")
-        REFUSED = "refused", _("refused")
+        PENDING = "pending", pgettext_lazy("correction status", "pending")
+        APPROVED = "approved", pgettext_lazy("correction status", "approved")
+        REFUSED = "refused", pgettext_lazy("correction status", "refused")
 
     profile = models.ForeignKey(
         WorkerProfile,

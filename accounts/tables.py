@@ -108,4 +108,6 @@ def correction_asks(record: CorrectionRequest) -> str:
         if asked
     ]
     text = ", ".join(parts)
-    return f"{text} ({_('claim')})" if record.is_claim else text
+    if record.is_claim:
+        return _("%(fields)s (a claim on another account)") % {"fields": text}
+    return text
