@@ -133,6 +133,7 @@ class CorrectionDetailView(ActionRequiredMixin, View):
             "accounts/correction_detail.html",
             {
                 "correction": correction,
+                "pending": correction.status == CorrectionRequest.Status.PENDING,
                 "profile": correction.profile,
                 "asks": correction_asks(correction),
                 "uses": ports.profile_uses(correction.profile_id),

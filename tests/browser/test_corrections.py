@@ -96,7 +96,7 @@ def test_worker_corrects_their_name_and_the_certificate_is_reissued(
     shot(phone_page, "correction-old-certificate-390-zh")
     phone_page.goto("/me/profile/")
     expect(phone_page.locator("#corrections")).to_contain_text("已通过")
-    expect(phone_page.get_by_test_id("real-name")).to_have_text("李建国")
+    expect(phone_page.locator("input[name=real_name]")).to_have_value("李建国")
 
     # The same pages in English, to look at.
     english(phone_page, live_server)
