@@ -422,7 +422,7 @@ def correction_request_approve(*, actor: User, request_id: int, reason: str) -> 
         # The request's copy becomes the photo; the old file stays, named in the audit row.
         with request.photo.open("rb") as handle:
             copy = ContentFile(handle.read())
-        profile.photo.save(request.photo.name.rsplit("/", 1)[-1], copy, save=False)
+        profile.photo.save(str(request.photo.name).rsplit("/", 1)[-1], copy, save=False)
     try:
         with transaction.atomic():
             profile.save()
