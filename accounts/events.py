@@ -2,7 +2,7 @@
 
 from core.events import audit_record
 
-from .models import Enterprise, RoleAssignment, WorkerProfile
+from .models import CorrectionRequest, Enterprise, RoleAssignment, WorkerProfile
 
 
 def profile_snapshot(profile: WorkerProfile) -> dict:
@@ -71,4 +71,65 @@ def password_reset_by_sms(*, user) -> None:
     """A forgotten password replaced after an SMS code proved the phone (no password recorded)."""
     audit_record(
         actor=user, verb="user.password_reset_by_sms", target=user, after={"phone": user.phone}
+    )
+
+
+def _correction_data(request: CorrectionRequest) -> dict:
+    return {
+        "profile_id": request.profile_id,
+        "real_name": request.real_name,
+        "id_number": request.id_number,
+        "photo": request.photo.name if request.photo else "",
+        "evidence": request.evidence.name if request.evidence else "",
+        "reason": request.reason,
+        "claims_from_id": request.claims_from_id,
+        "status": request.status,
+        "decision_reason": request.decision_reason,
+    }
+
+
+def correction_filed(*, actor, request: CorrectionRequest) -> None:
+    audit_record(
+        actor=actor, verb="correction.filed", target=request, after=_correction_data(request)
+    )
+
+
+def correction_decided(*, actor, request: CorrectionRequest) -> None:
+    """``correction.approved`` or ``correction.refused``, with the request as decided."""
+    audit_record(
+        actor=actor,
+        verb=f"correction.{request.status}",
+        target=request,
+        before={"status": CorrectionRequest.Status.PENDING},
+        after=_correction_data(request),
+    )
+
+
+def worker_profile_corrected(
+    *, actor, profile: WorkerProfile, before: dict, request: CorrectionRequest
+) -> None:
+    """The corrected account's history: what its real-name record was and is."""
+    audit_record(
+        actor=actor,
+        verb="worker_profile.corrected",
+        target=profile,
+        before=before,
+        after={**profile_snapshot(profile), "correction_id": request.pk},
+    )
+
+
+def worker_profile_id_number_freed(
+    *, actor, profile: WorkerProfile, before: dict, request: CorrectionRequest
+) -> None:
+    """The other account's history: its ID number went to the claimant of ``request``."""
+    audit_record(
+        actor=actor,
+        verb="worker_profile.id_number_freed",
+        target=profile,
+        before=before,
+        after={
+            **profile_snapshot(profile),
+            "correction_id": request.pk,
+            "claimant_profile_id": request.profile_id,
+        },
     )

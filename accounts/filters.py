@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import District, Enterprise, Industry, WorkerProfile
+from .models import CorrectionRequest, District, Enterprise, Industry, WorkerProfile
 
 ALL = _("All")
 
@@ -64,3 +64,29 @@ class EnterpriseFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__contains=value) | Q(uscc__startswith=value.upper()))
+
+
+class CorrectionRequestFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or ID number"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CorrectionRequest.Status.choices, empty_label=ALL
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"),
+        field_name="profile__district",
+        queryset=District.objects.filter(parent__isnull=False),
+        empty_label=ALL,
+    )
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["q", "status", "district"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(profile__real_name__contains=value)
+            | Q(profile__id_number__startswith=value.upper())
+            | Q(real_name__contains=value)
+            | Q(id_number__startswith=value.upper())
+        )

@@ -17,11 +17,11 @@ from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
+from core.errors import DomainError, PermissionDenied
 
 from . import password_reset_sms, selectors, services
-from .models import District, Enterprise, Industry, User, WorkerProfile
-from .photos import photo_prepare
+from .models import CorrectionRequest, District, Enterprise, Industry, User, WorkerProfile
+from .photos import evidence_prepare, photo_prepare
 from .validators import normalize_id_number, normalize_real_name, normalize_uscc
 
 
@@ -253,6 +253,16 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Once a booking or a certificate uses them, the name and photo change only through a
+        # correction request: shown, not edited (a posted value is ignored, and the service
+        # refuses one anyway).
+        self.fixed = services.profile_is_fixed(profile=self.instance)
+        if self.fixed:
+            self.fields["real_name"].disabled = True
+            self.fields["real_name"].help_text = _(
+                "Fixed: it is on a booking or a certificate. Request a correction to change it."
+            )
+            del self.fields["photo"]
         district, industry = self.fields["district"], self.fields["industry"]
         # Both are ForeignKeys on the model, so the form made them ModelChoiceFields.
         assert isinstance(district, forms.ModelChoiceField)
@@ -272,7 +282,7 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
             return services.worker_profile_update(
                 profile=self.instance,
                 actor=actor,
-                real_name=self.cleaned_data["real_name"],
+                real_name=None if self.fixed else self.cleaned_data["real_name"],
                 district=self.cleaned_data["district"],
                 employer=self.cleaned_data.get("employer"),
                 industry=self.cleaned_data.get("industry"),
@@ -284,6 +294,105 @@ class WorkerProfileForm(DomainErrorFormMixin, forms.ModelForm):
 
 
 USCC_INPUT_LENGTH = 40  # 18 characters with spaces, hyphens or stray blanks between them
+
+
+class CorrectionRequestForm(DomainErrorFormMixin, forms.Form):
+    """A worker asks for their real-name record to be corrected: the corrected values (blank
+    ones stay as they are), the reason, and a scan of the ID card as evidence."""
+
+    real_name = forms.CharField(
+        label=_("Corrected full name"),
+        max_length=50,
+        required=False,
+        help_text=_("Leave empty if your name is right."),
+    )
+    id_number = forms.CharField(
+        label=_("Corrected resident ID number"),
+        max_length=24,
+        required=False,
+        help_text=_("Leave empty if your ID number is right."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    photo = forms.FileField(
+        label=_("New photo"),
+        required=False,
+        help_text=_("Only if your photo is to be replaced: a recent front-facing photo."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    evidence = forms.FileField(
+        label=_("Scan or photo of your ID card"),
+        help_text=_("JPEG, PNG or WebP, at most 5 MB. Only the staff deciding it see it."),
+        error_messages={"required": _("Upload a scan or photo of your ID card as evidence.")},
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        help_text=_("What is wrong, and how it happened."),
+        error_messages={"required": _("Say what is wrong and why (at least a few words).")},
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean_real_name(self) -> str:
+        value = self.cleaned_data["real_name"]
+        return normalize_real_name(value) if value.strip() else ""
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"]
+        return normalize_id_number(value) if value.strip() else ""
+
+    def clean_photo(self):
+        uploaded = self.cleaned_data.get("photo")
+        return photo_prepare(uploaded) if uploaded else None
+
+    def clean_evidence(self):
+        return evidence_prepare(self.cleaned_data["evidence"])
+
+    def save_for(self, *, profile: WorkerProfile, actor) -> CorrectionRequest | None:
+        try:
+            return services.correction_request_file(
+                profile=profile,
+                actor=actor,
+                reason=self.cleaned_data["reason"],
+                evidence=self.cleaned_data["evidence"],
+                real_name=self.cleaned_data["real_name"],
+                id_number=self.cleaned_data["id_number"],
+                photo=self.cleaned_data.get("photo"),
+            )
+        except DomainError as error:
+            self.add_domain_error(error)
+            return None
+
+
+class CorrectionDecisionForm(DomainErrorFormMixin, forms.Form):
+    """Staff approve or refuse a correction request, with the reason the worker is told."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.HiddenInput
+    )
+    decision_reason = forms.CharField(
+        label=_("Reason for the decision"),
+        max_length=1000,
+        help_text=_("The worker is told it, by SMS and on their profile page."),
+        error_messages={"required": _("Give the reason for the decision; the worker is told it.")},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def save_for(self, *, request_id: int, actor) -> CorrectionRequest | None:
+        decide = (
+            services.correction_request_approve
+            if self.cleaned_data["decision"] == "approve"
+            else services.correction_request_refuse
+        )
+        try:
+            return decide(
+                actor=actor, request_id=request_id, reason=self.cleaned_data["decision_reason"]
+            )
+        except PermissionDenied:
+            raise
+        except DomainError as error:
+            self.add_domain_error(error)
+            return None
 
 
 class EnterpriseForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import BaseModel
 
@@ -120,7 +121,9 @@ class WorkerProfile(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="worker_profile"
     )
     real_name = models.CharField(_("full name"), max_length=50)
-    id_number = models.CharField(_("resident ID number"), max_length=18, unique=True)
+    # Unique where set; "" only when a correction gave the number to its rightful owner and
+    # this account has not yet had its own number corrected in.
+    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True)
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     photo = models.ImageField(
@@ -156,6 +159,11 @@ class WorkerProfile(BaseModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(sex__in=["M", "F"]), name="worker_profile_sex_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~models.Q(id_number=""),
+                name="worker_profile_id_number_unique",
             ),
         ]
 
@@ -243,3 +251,93 @@ class RoleAssignment(BaseModel):
     def __str__(self) -> str:
         scope = self.enterprise or self.district
         return f"{self.user} · {self.get_role_display()}" + (f" · {scope}" if scope else "")
+
+
+class CorrectionRequest(BaseModel):
+    """A worker asks for their fixed real-name fields (name, ID number, photo) to be corrected,
+    with a reason and evidence (a scan of the ID card); staff of the worker's district or the
+    bureau approve or refuse it. A blank requested field means "unchanged".
+
+    When the requested ID number is held by another account, the request is a *claim*:
+    ``claims_from`` names that account, and approving frees the number from it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("correction status", "pending")
+        APPROVED = "approved", pgettext_lazy("correction status", "approved")
+        REFUSED = "refused", pgettext_lazy("correction status", "refused")
+
+    profile = models.ForeignKey(
+        WorkerProfile,
+        verbose_name=_("worker"),
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+    )
+    real_name = models.CharField(_("corrected full name"), max_length=50, blank=True)
+    id_number = models.CharField(_("corrected ID number"), max_length=18, blank=True)
+    photo = models.ImageField(
+        _("new photo"), upload_to="corrections/photos/%Y/%m/", storage=private_storage, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    evidence = models.ImageField(
+        _("evidence"), upload_to="corrections/evidence/%Y/%m/", storage=private_storage
+    )
+    claims_from = models.ForeignKey(
+        WorkerProfile,
+        verbose_name=_("account holding the ID number"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=models.Q(status="pending"),
+                name="correction_one_pending_per_worker",
+            ),
+            models.CheckConstraint(
+                name="correction_asks_for_a_change",
+                condition=~models.Q(real_name="", id_number="", photo=""),
+            ),
+            models.CheckConstraint(
+                name="correction_has_reason_and_evidence",
+                condition=~models.Q(reason="") & ~models.Q(evidence=""),
+            ),
+            models.CheckConstraint(
+                name="correction_decision_matches_status",
+                condition=(
+                    models.Q(status="pending", decided_at__isnull=True)
+                    | (
+                        models.Q(status__in=["approved", "refused"], decided_at__isnull=False)
+                        & ~models.Q(decision_reason="")
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} · {self.get_status_display()}"
+
+    @property
+    def is_claim(self) -> bool:
+        return self.claims_from_id is not None

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic.base import ContextMixin
 
-from .models import District, Enterprise, Role, RoleAssignment, User, WorkerProfile
+from .models import (
+    CorrectionRequest,
+    District,
+    Enterprise,
+    Role,
+    RoleAssignment,
+    User,
+    WorkerProfile,
+)
 
 WORKER = "worker"  # not a granted role: anyone with a real-name profile
 
@@ -36,6 +44,7 @@ class Action(StrEnum):
     RATE_SERVICES = "rate_services"  # rate the services one used; answer one's cases
     HANDLE_CASES = "handle_cases"  # complaint cases of one's centre (or the courses)
     VIEW_CASES = "view_cases"  # complaint cases in scope, and satisfaction figures
+    DECIDE_CORRECTIONS = "decide_corrections"  # real-name corrections, scoped by district
 
 
 ACTIONS: dict[Action, frozenset[str]] = {
@@ -66,6 +75,7 @@ ACTIONS: dict[Action, frozenset[str]] = {
             Role.BUREAU_OFFICER,
         }
     ),
+    Action.DECIDE_CORRECTIONS: frozenset({Role.DISTRICT_OFFICER, Role.BUREAU_OFFICER}),
 }
 
 # Wagtail's own groups carry the CMS page permissions; publicity roles are kept in step with them.
@@ -145,6 +155,20 @@ def workers_visible_to(user) -> QuerySet[WorkerProfile]:
     if enterprise := managed_enterprise(user):
         return workers.filter(employer=enterprise)
     return workers.none()
+
+
+def corrections_visible_to(user) -> QuerySet[CorrectionRequest]:
+    """The correction requests a user may decide: the bureau all of them, a district officer
+    those of workers registered in the district (the district on the worker's profile, not
+    their employer's: a real-name record belongs to where the person is registered)."""
+    requests = CorrectionRequest.objects.all()
+    if not may(user, Action.DECIDE_CORRECTIONS):
+        return requests.none()
+    if Role.BUREAU_OFFICER in user_roles(user):
+        return requests
+    if district := officer_district(user):
+        return requests.filter(profile__district=district)
+    return requests.none()
 
 
 if TYPE_CHECKING:

@@ -14,6 +14,25 @@ ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 def photo_prepare(uploaded) -> ContentFile:
     """Return the photo to store, or raise ``ValidationError`` saying what is wrong with it."""
+    return _image_prepare(
+        uploaded,
+        min_size=settings.ANXUN_PHOTO_MIN_SIZE,
+        stored_size=settings.ANXUN_PHOTO_STORED_SIZE,
+    )
+
+
+# A scan or phone picture of an ID card (landscape, either side): large enough to read.
+EVIDENCE_MIN_SIZE = (400, 250)
+EVIDENCE_STORED_SIZE = (2000, 2000)
+
+
+def evidence_prepare(uploaded) -> ContentFile:
+    """The evidence of a correction request (a scan of the ID card), checked as photos are and
+    stored as a bounded, EXIF-free JPEG; ``ValidationError`` says what is wrong with it."""
+    return _image_prepare(uploaded, min_size=EVIDENCE_MIN_SIZE, stored_size=EVIDENCE_STORED_SIZE)
+
+
+def _image_prepare(uploaded, *, min_size, stored_size) -> ContentFile:
     if uploaded.size > settings.ANXUN_PHOTO_MAX_BYTES:
         raise ValidationError(
             _("The photo is %(size)s MB; the limit is %(limit)s MB."),
@@ -43,7 +62,7 @@ def photo_prepare(uploaded) -> ContentFile:
             code="photo_pixels",
             params={"width": width, "height": height},
         )
-    min_width, min_height = settings.ANXUN_PHOTO_MIN_SIZE
+    min_width, min_height = min_size
     if width < min_width or height < min_height:
         raise ValidationError(
             _(
@@ -64,7 +83,7 @@ def photo_prepare(uploaded) -> ContentFile:
         # verify() does not decode the pixels; a truncated file only fails here.
         with Image.open(uploaded) as opened:
             image = ImageOps.exif_transpose(opened).convert("RGB")
-            image.thumbnail(settings.ANXUN_PHOTO_STORED_SIZE, Image.Resampling.LANCZOS)
+            image.thumbnail(stored_size, Image.Resampling.LANCZOS)
             image.save(buffer, format="JPEG", quality=88, optimize=True)
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise _not_an_image() from None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_corrections
 
 app_name = "accounts"
 
@@ -17,6 +17,22 @@ urlpatterns = [
     ),
     path("me/", views.workbench, name="workbench"),
     path("me/profile/", views.ProfileEditView.as_view(), name="profile"),
+    path(
+        "me/corrections/new/",
+        views_corrections.CorrectionRequestCreateView.as_view(),
+        name="correction_new",
+    ),
+    path(
+        "corrections/<int:pk>/<str:kind>/",
+        views_corrections.correction_file,
+        name="correction_file",
+    ),
+    path("corrections/", views_corrections.CorrectionListView.as_view(), name="correction_list"),
+    path(
+        "corrections/<int:pk>/",
+        views_corrections.CorrectionDetailView.as_view(),
+        name="correction_detail",
+    ),
     path("workers/<int:profile_id>/photo/", views.worker_photo, name="worker_photo"),
     path("workers/", views.WorkerRosterView.as_view(), name="worker_roster"),
     path("enterprises/", views.EnterpriseDirectoryView.as_view(), name="enterprise_directory"),

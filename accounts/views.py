@@ -29,7 +29,7 @@ from core.files import private_file_response
 from . import password_reset_sms
 from .filters import EnterpriseFilter, WorkerFilter
 from .forms import PasswordResetSmsForm, PasswordResetSmsRequestForm, WorkerProfileForm
-from .models import User, WorkerProfile
+from .models import CorrectionRequest, User, WorkerProfile
 from .permissions import (
     Action,
     ActionRequiredMixin,
@@ -167,7 +167,17 @@ class ProfileEditView(ActionRequiredMixin, View):
         if request.method == "POST" and form.is_valid() and form.save_for(actor=request.user):
             messages.success(request, _("Your profile has been saved."))
             return redirect("accounts:profile")
-        return render(request, "accounts/profile.html", {"form": form, "profile": profile})
+        corrections = list(profile.correction_requests.order_by("-created_at", "-pk")[:20])
+        return render(
+            request,
+            "accounts/profile.html",
+            {
+                "form": form,
+                "profile": profile,
+                "corrections": corrections,
+                "pending": any(c.status == CorrectionRequest.Status.PENDING for c in corrections),
+            },
+        )
 
     post = get  # the form posts back to the page
 

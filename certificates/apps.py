@@ -8,6 +8,15 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from .ports import exam_side_check
+        from accounts import ports as account_ports
+
+        from . import services
+        from .ports import exam_side_check, profile_certificates
 
         checks.register(exam_side_check)
+        # A certificate fixes its holder's real-name record; an approved correction re-issues
+        # the holder's certificates in force (accounts.ports).
+        account_ports.profile_uses_register(name="certificates", uses=profile_certificates)
+        account_ports.correction_listener_register(
+            name="certificates", listener=services.certificates_reissue_for_correction
+        )

@@ -144,3 +144,23 @@ def exam_side_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             id="certificates.E001",
         )
     ]
+
+
+# --- The certificates side of accounts' port (registered in ``CertificatesConfig.ready``) ----
+
+
+def profile_certificates(profile_id: int) -> list[str]:
+    """The holder's certificates not revoked or replaced: they print the worker's name and
+    photo, so accounts fixes a profile they use (``accounts.ports``)."""
+    from django.utils.translation import gettext
+
+    from .models import Certificate
+
+    certificates = Certificate.objects.filter(
+        holder_id=profile_id, state=Certificate.State.ACTIVE
+    ).select_related("subject")
+    return [
+        gettext("Certificate %(number)s: %(subject)s (%(status)s)")
+        % {"number": c.number, "subject": c.subject, "status": c.status_label}
+        for c in certificates.order_by("issued_on", "pk")
+    ]

@@ -36,6 +36,7 @@ __all__ = [
     "certificate_review_record",
     "certificate_revoke",
     "certificate_verify",
+    "certificates_reissue_for_correction",
     "client_hash",
     "review_reminders_send",
 ]
@@ -209,6 +210,12 @@ def certificate_replace(*, actor, certificate_id: int, reason: str) -> Certifica
             _("This certificate is %(status)s already.") % {"status": Status(old.status).label},
             code="not_active",
         )
+    return _replace(old, actor=actor, reason=reason)
+
+
+def _replace(old: Certificate, *, actor, reason: str) -> Certificate:
+    """The body of a re-issue, for a locked, active ``old``: a new number, token and QR with
+    the same dates; the old one answers "replaced" from now on."""
     old.state = Certificate.State.REPLACED
     old.save(update_fields=["state", "updated_at"])
     generation = 1
@@ -236,6 +243,24 @@ def certificate_replace(*, actor, certificate_id: int, reason: str) -> Certifica
     events.certificate_issued(new, actor=actor, replaces=old)
     _render_later(new)
     return new
+
+
+@transaction.atomic
+def certificates_reissue_for_correction(*, actor, holder_id: int, reason: str) -> list[Certificate]:
+    """Re-issue every certificate in force (active, not expired) of ``holder_id`` after staff
+    approved a correction of the holder's real-name record, so the new ones carry the corrected
+    record; the old ones read "replaced". Called through ``accounts.ports`` inside the approval's
+    transaction: the approval has checked the actor's permission and reason."""
+    today = timezone.localdate()
+    in_force = Certificate.objects.filter(
+        holder_id=holder_id, state=Certificate.State.ACTIVE, valid_until__gte=today
+    ).order_by("pk")
+    reissued = []
+    for certificate_id in in_force.values_list("pk", flat=True):
+        old = _locked(certificate_id)
+        if old.state == Certificate.State.ACTIVE:
+            reissued.append(_replace(old, actor=actor, reason=reason))
+    return reissued
 
 
 @transaction.atomic

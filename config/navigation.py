@@ -55,6 +55,8 @@ def navigation_for(user) -> list[NavItem]:
         items.append(NavItem(_("Certificates"), reverse("certificate_bureau:list")))
     if may(user, Action.VIEW_ENTERPRISES):
         items.append(NavItem(_("Enterprises"), reverse("accounts:enterprise_directory")))
+    if may(user, Action.DECIDE_CORRECTIONS):
+        items.append(NavItem(_("Real-name corrections"), reverse("accounts:correction_list")))
     if may(user, Action.EDIT_CMS):
         items.append(NavItem(_("Site editor"), reverse("wagtailadmin_home")))
     return items

@@ -84,3 +84,25 @@ def certificate_issuer_check(app_configs=None, **kwargs) -> list[checks.CheckMes
             id="exams.E001",
         )
     ]
+
+
+# --- The exam side of accounts' port (registered in ``ExamsConfig.ready``) -------------------
+
+
+def profile_bookings(profile_id: int) -> list[str]:
+    """The bookings whose admission ticket shows the worker's name and photo (accounts fixes a
+    profile they use: ``accounts.ports``)."""
+    from django.utils.translation import gettext
+
+    from .models import Booking
+
+    bookings = (
+        Booking.objects.filter(worker_id=profile_id, status__in=Booking.TICKETED)
+        .select_related("session__subject", "session__center")
+        .order_by("session__starts_at", "pk")
+    )
+    return [
+        gettext("Booking: %(subject)s at %(center)s")
+        % {"subject": b.session.subject, "center": b.session.center}
+        for b in bookings
+    ]

@@ -69,6 +69,7 @@ PAGES = [
     (reverse("dashboards:reports"), {"district_officer", "bureau_officer"}),
     (reverse("dashboards:enterprise"), {"enterprise_admin"}),
     (reverse("feedback:mine"), {"worker"}),
+    (reverse("accounts:correction_list"), {"district_officer", "bureau_officer"}),
     (
         reverse("feedback:cases"),
         {"center_staff", "examiner", "publicity_moderator", "district_officer", "bureau_officer"},
@@ -206,6 +207,7 @@ EXPECTED = {
         "district_officer",
         "bureau_officer",
     },
+    Action.DECIDE_CORRECTIONS: {"district_officer", "bureau_officer"},
 }
 
 
