@@ -49,8 +49,10 @@ def private_root(settings, tmp_path):
 
 
 def certificate_with_photo(name=NAME) -> Certificate:
+    """A certificate whose photo (its copy, taken at issue) is the red-jacket portrait."""
     certificate, _result, _staff = passed(real_name=name)
     certificate.holder.photo.save("portrait.jpg", ContentFile(photo_jpeg()), save=True)
+    certificate.holder_photo.save("portrait.jpg", ContentFile(photo_jpeg()), save=True)
     return Certificate.objects.select_related("holder", "subject", "center").get(pk=certificate.pk)
 
 

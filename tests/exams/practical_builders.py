@@ -1,8 +1,12 @@
 """Practical-exam fixtures for tests: a centre with staff, a rubric, sessions, theory passes."""
 
+import functools
+import io
 from datetime import UTC, timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from accounts.models import Role
 from exams.models import CenterStaff, ExamCenter, PracticalSession, RubricItem, TheoryAttempt
@@ -92,9 +96,29 @@ def theory_pass(worker, subject, *, at=None, score=90) -> TheoryAttempt:
     )
 
 
-def candidate(subject, **worker_fields):
-    """A worker with a valid theory pass in ``subject``."""
+@functools.cache
+def portrait() -> bytes:
+    """A small 3:4 ID-style photo (a head and shoulders on blue), as a JPEG."""
+    image = Image.new("RGB", (150, 200), "#4a7fc1")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((48, 35, 102, 100), fill="#f1c9a5")
+    draw.rectangle((30, 115, 120, 200), fill="#223049")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def give_photo(worker) -> None:
+    """Give ``worker`` an ID photo (a certificate is issued only to a holder with one)."""
+    worker.photo.save("portrait.jpg", ContentFile(portrait()), save=True)
+
+
+def candidate(subject, *, photo: bool = True, **worker_fields):
+    """A worker with a valid theory pass in ``subject`` (and an ID photo unless ``photo`` is
+    False)."""
     worker = WorkerProfileFactory(**worker_fields)
+    if photo:
+        give_photo(worker)
     theory_pass(worker, subject)
     return worker
 
