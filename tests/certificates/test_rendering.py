@@ -57,7 +57,12 @@ def certificate_with_photo(name=NAME) -> Certificate:
 
 
 def files(root: Path) -> list[Path]:
-    return sorted(path for path in root.rglob("*") if path.is_file())
+    """The drawn files (not the holders' photos, which are stored there too)."""
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and "photos" not in path.relative_to(root).parts
+    )
 
 
 def decoded(image: Image.Image) -> list[str]:
