@@ -28,6 +28,7 @@ import base64
 import gzip
 import json
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -122,7 +123,7 @@ def credential_claims(certificate: Certificate, *, now: datetime | None = None) 
         "subject": subject.name,
         "review": subject.review_interval_years,
     }
-    credential = {
+    credential: dict[str, Any] = {
         "@context": CONTEXT,
         "id": credential_id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],

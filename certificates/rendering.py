@@ -485,8 +485,8 @@ def certificate_png(certificate: Certificate, *, dpi: int = 300) -> bytes:
     Labels are in the active language. Raise ``PhotoUnavailable`` without a readable photo of
     the holder (never an empty box), ``FontUnavailable`` without a Chinese font or when
     the font lacks a character to be printed (a rare character in a name: never a box), and
-    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``holder``, ``subject`` and ``center``
-    selected, no query is made.
+    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``subject`` and ``center`` selected, no
+    query is made.
     """
     return sheet_png(_sheet(certificate), dpi=dpi)
 

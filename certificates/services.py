@@ -148,7 +148,10 @@ def _render_later(certificate: Certificate) -> None:
 
 @transaction.atomic
 def certificate_issue(*, result: ports.PassingResult) -> Certificate:
-    """Issue the certificate of a passing result, once: a retry returns the first one."""
+    """Issue the certificate of a passing result, once: a retry returns the first one.
+
+    The holder is recorded as they are now (``_holder_snapshot``); a holder without a photo
+    gets no certificate (``DomainError`` "no_photo": the result's transaction rolls back)."""
     existing = Certificate.objects.filter(result_id=result.pk, replaces__isnull=True).first()
     if existing is not None:
         return existing

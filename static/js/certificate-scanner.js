@@ -111,8 +111,8 @@ function setUp(root) {
   const answerTemplate = document.querySelector("template[data-answer-template]");
   const offlineTemplate = document.querySelector("template[data-offline-template]");
   if (!form || !input || !panel || !result || !answerTemplate) return;
-  const { verifyUrl, lookupUrl, decodeUrl, jwksUrl, polyfillUrl, wasmUrl, idHashKey } =
-    root.dataset;
+  const { verifyUrl, lookupUrl, decodeUrl, jwksUrl, polyfillUrl, wasmUrl } = root.dataset;
+  const idHashKey = root.dataset.holderHashKey;
   const subjectNames = (() => {
     try {
       return JSON.parse(document.getElementById("certificate-subjects")?.textContent || "{}");
@@ -125,6 +125,9 @@ function setUp(root) {
   const message = scanner
     ? scanner.messages(root, status)
     : (key) => root.dataset[`msg${key[0].toUpperCase()}${key.slice(1)}`] || "";
+  // The offline answers' messages sit on their own element ([data-scanner-messages]).
+  const more = document.querySelector("[data-scanner-messages]")?.dataset || {};
+  const text = (key) => more[`msg${key[0].toUpperCase()}${key.slice(1)}`] || message(key);
   const say = (key) => {
     if (status) status.textContent = message(key);
   };
@@ -160,7 +163,7 @@ function setUp(root) {
     const box = document.createElement("p");
     box.className = "alert alert-error";
     box.dataset.testid = "refusal";
-    box.textContent = message(key);
+    box.textContent = text(key);
     result.replaceChildren(box);
     panel.dataset.state = "error";
     showProgress(null);
@@ -226,7 +229,7 @@ function setUp(root) {
       box.className = `alert ${signature === "bad" ? "alert-error" : "alert-warning"}`;
       box.dataset.testid = "offline-refusal";
       box.dataset.offlineRefusal = signature === "bad" ? "not_genuine" : "check_online";
-      box.textContent = message(signature === "bad" ? "offlineBad" : "offlineUnchecked");
+      box.textContent = text(signature === "bad" ? "offlineBad" : "offlineUnchecked");
       result.replaceChildren(box);
       panel.dataset.state = signature === "bad" ? "not_genuine" : "unchecked";
       showProgress(null);
@@ -283,7 +286,7 @@ function setUp(root) {
       idResult.hidden = false;
       idResult.dataset.match = same ? "yes" : "no";
       idResult.className = `alert ${same ? "alert-success" : "alert-error"}`;
-      idResult.textContent = message(same ? "idMatch" : "idNoMatch");
+      idResult.textContent = text(same ? "holderMatch" : "holderNoMatch");
     });
   }
 

@@ -297,7 +297,7 @@ def test_the_scanner_page_carries_subject_names_and_the_id_hash_key(client):
     start = html.index('id="certificate-subjects" type="application/json">') + 51
     subjects = json.loads(html[start : html.index("</script>", start)])
     assert subjects[certificate.subject.code] == certificate.subject.name
-    assert f'data-id-hash-key="{signing.b64url(signing.id_hash_key())}"' in html
+    assert f'data-holder-hash-key="{signing.b64url(signing.id_hash_key())}"' in html
 
 
 # --- The credential's status -----------------------------------------------------------------
