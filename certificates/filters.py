@@ -71,8 +71,8 @@ class CertificateFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(
             Q(number__startswith=value.upper())
-            | Q(holder__real_name__contains=value)
-            | Q(holder__id_number__startswith=value.upper())
+            | Q(holder_name__contains=value)
+            | Q(holder_id_number__startswith=value.upper())
         )
 
     def by_status(self, queryset, name, value):

@@ -10,6 +10,7 @@ from django.core import signing as django_signing
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from accounts.validators import mask_name
 from core.notifications import absolute_url
 
 from . import signing
@@ -38,6 +39,8 @@ def compact_of(certificate: Certificate) -> str:
         issued=certificate.issued_on,
         valid_until=certificate.valid_until,
         review_due=certificate.review_due,
+        holder_mask=mask_name(certificate.holder_name),
+        holder_id_hash=signing.id_hash(certificate.token, certificate.holder_id_number),
     )
 
 
@@ -59,9 +62,9 @@ def credential_id(certificate: Certificate) -> str:
 
 
 def holder_photo_path(certificate: Certificate, user) -> str | None:
-    """A link to the holder's photo that only ``user`` may open, within ``PHOTO_MAX_AGE``
+    """A link to the holder's photo as at issue (the certificate's copy) that only ``user`` may open, within ``PHOTO_MAX_AGE``
     seconds; None when the holder has no photo."""
-    if not certificate.holder.photo:
+    if not certificate.holder_photo:
         return None
     key = django_signing.dumps([certificate.pk, user.pk], salt=PHOTO_SALT, compress=False)
     return reverse("certificate_staff:photo", args=[key])

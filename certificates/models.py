@@ -59,6 +59,20 @@ class Certificate(BaseModel):
         on_delete=models.PROTECT,
         related_name="certificates",
     )
+    # The holder as at issue (``services._holder_snapshot``): every reader shows these, never
+    # the live profile, so renaming oneself or swapping the photo later changes no certificate.
+    # The photo is a copy of the file in the private storage, not a reference to the profile's.
+    holder_name = models.CharField(_("holder's full name"), max_length=50)
+    holder_id_number = models.CharField(_("holder's ID number"), max_length=18)
+    holder_sex = models.CharField(
+        _("holder's sex"), max_length=1, choices=WorkerProfile.Sex.choices
+    )
+    holder_photo = models.ImageField(
+        _("holder's photo"),
+        upload_to="certificates/photos/",
+        storage=private_storage,
+        blank=True,
+    )
     subject = models.ForeignKey(
         "exams.Subject",
         verbose_name=_("subject"),
@@ -84,6 +98,11 @@ class Certificate(BaseModel):
     review_reminded = models.PositiveSmallIntegerField(
         null=True, blank=True, editable=False
     )  # the smallest reminder threshold (days) sent for the current review date
+    # This certificate's bit in the public revocation list (W3C Bitstring Status List) that
+    # its verifiable credential points wallets at (``certificates.credentials``).
+    status_index = models.PositiveIntegerField(
+        _("status list index"), unique=True, null=True, blank=True, editable=False
+    )
     key_id = models.CharField(_("signing key"), max_length=40)
     signature = models.CharField(_("signature"), max_length=100)
     # Rendering (a Celery task writes these; see certificates.tasks)
@@ -122,7 +141,7 @@ class Certificate(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} · {self.holder}"
+        return f"{self.number} · {self.holder_name}"
 
     def status_on(self, day: date | None = None) -> str:
         """The status a verifier sees on ``day`` (today by default)."""

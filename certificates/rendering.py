@@ -8,6 +8,11 @@ certificate number, the issue, review and expiry dates, the exam centre, the iss
 seal frame (a ring with the issuer's name: a drawing, not a copy of any real seal), and the QR
 code of ``verification_url(certificate)`` (error correction M, 4-module quiet zone) captioned
 "scan to verify". The title is our own wording, not the state's 特种作业操作证.
+
+Everything about the holder comes from the certificate's own record as at issue
+(``holder_name``, ``holder_sex``, ``holder_id_number`` and its copy of the photo,
+``holder_photo``), never from the live profile. A certificate is never drawn with an empty
+photo box: without a readable photo, drawing is refused (``PhotoUnavailable``, nothing drawn).
 """
 
 import functools
@@ -21,10 +26,9 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from core.documents.fonts import CJK_ASCENT, CJK_MIDDLE, FontUnavailable
+from core.documents.fonts import CJK_ASCENT, FontUnavailable
 from core.documents.layout import (
     HINTING_ROOM,
-    Box,
     Circle,
     Code,
     Line,
@@ -37,6 +41,7 @@ from core.documents.layout import (
     is_spread,
     label_ops,
     photo_bytes,
+    photo_fitted,
 )
 from core.documents.linebreak import Measure, wrap
 from core.documents.pdf import sheet_pdf
@@ -48,13 +53,20 @@ from .models import Certificate
 __all__ = [
     "RENDER_VERSION",
     "FontUnavailable",
+    "PhotoUnavailable",
     "certificate_pdf",
     "certificate_png",
 ]
 
 # Bump when the drawing changes: a certificate drawn with another version is drawn again the
 # next time its task runs (enqueue ``render_certificate`` for each one to redraw the stock).
-RENDER_VERSION = 1
+RENDER_VERSION = 2  # 2: the holder as at issue, and never an empty photo box
+
+
+class PhotoUnavailable(ValueError):
+    """The certificate has no readable photo of its holder: it is not drawn (a certificate
+    never shows an empty photo box)."""
+
 
 NAVY = "#123d6b"
 FRET = "#3d6a99"
@@ -101,9 +113,7 @@ class _Content:
     seal_centre: str
     code_caption: str
     note: str
-    no_photo: str
     url: str
-    has_photo: bool
     file_title: str
 
 
@@ -111,13 +121,13 @@ def _day(value: date) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
-def _content(certificate: Certificate, *, has_photo: bool) -> _Content:
-    holder = certificate.holder
+def _content(certificate: Certificate) -> _Content:
+    name = certificate.holder_name
     subject = certificate.subject.name
     rows = (
-        (_("Full name"), holder.real_name, "name"),
-        (_("Sex"), capfirst(holder.get_sex_display()), "plain"),
-        (_("ID number"), holder.id_number, "plain"),
+        (_("Full name"), name, "name"),
+        (_("Sex"), capfirst(certificate.get_holder_sex_display()), "plain"),
+        (_("ID number"), certificate.holder_id_number, "plain"),
         (_("Operation category"), subject, "strong"),
         (_("Certificate number"), certificate.number, "number"),
         (_("Issued on"), _day(certificate.issued_on), "plain"),
@@ -131,7 +141,7 @@ def _content(certificate: Certificate, *, has_photo: bool) -> _Content:
             "This is to certify that %(name)s has completed the safety technical training "
             "for %(subject)s and passed the assessment."
         )
-        % {"name": holder.real_name, "subject": subject},
+        % {"name": name, "subject": subject},
         rows=rows,
         issuer=certificate.issuer,
         issued=_day(certificate.issued_on),
@@ -141,9 +151,7 @@ def _content(certificate: Certificate, *, has_photo: bool) -> _Content:
             "The official record behind the QR code prevails over this paper: scan it to see "
             "whether the certificate is valid, due for review, expired, revoked or replaced."
         ),
-        no_photo=_("No photo on file"),
         url=verification_url(certificate),
-        has_photo=has_photo,
         file_title=_("Certificate %(number)s") % {"number": certificate.number},
     )
 
@@ -151,7 +159,7 @@ def _content(certificate: Certificate, *, has_photo: bool) -> _Content:
 def _texts(content: _Content) -> list[str]:
     texts = [content.title, content.statement, content.issuer]
     texts += [content.issued, content.seal_centre, content.code_caption, content.note]
-    texts += [content.no_photo] + [text for row in content.rows for text in row[:2]]
+    texts += [text for row in content.rows for text in row[:2]]
     return texts
 
 
@@ -171,7 +179,7 @@ def _layout(content: _Content, measure: Measure) -> list[Op]:
     ops += _rosette(PAGE_W / 2, 118.0, 62.0)
     ops += _border()
     ops += _heading(content, measure)
-    ops += _photo_box(content, measure)
+    ops += _photo_box()
     ops += _rows(content.rows, measure)
     ops += _code_block(content, measure)
     ops += _seal(content, measure)  # under the issuer's name, as a printed seal is
@@ -307,17 +315,10 @@ def _heading(content: _Content, measure: Measure) -> list[Op]:
     return ops
 
 
-def _photo_box(content: _Content, measure: Measure) -> list[Op]:
+def _photo_box() -> list[Op]:
+    """The photo in its frame (``_sheet`` made sure there is a readable one)."""
     x, y, w, h = PHOTO_X, PHOTO_Y, PHOTO_W, PHOTO_H
-    ops: list[Op] = []
-    if content.has_photo:
-        ops.append(Photo(x, y, w, h, empty=PHOTO_EMPTY))
-    else:
-        ops.append(Box(x, y, w, h, PHOTO_EMPTY))
-        size = min(3.4, (w - 6) / max(measure(content.no_photo, 1), 0.01))
-        ops.append(
-            Text(x + w / 2, y + h / 2 + size * CJK_MIDDLE, content.no_photo, size, MUTED, "m")
-        )
+    ops: list[Op] = [Photo(x, y, w, h, empty=PHOTO_EMPTY)]
     ops += frame(x - 1.2, y - 1.2, w + 2.4, h + 2.4, RULE, 0.3)
     ops += frame(x, y, w, h, RULE, 0.2)
     return ops
@@ -462,8 +463,11 @@ def _seal(content: _Content, measure: Measure) -> list[Op]:
 
 
 def _sheet(certificate: Certificate) -> Sheet:
-    photo = photo_bytes(certificate.holder.photo, owner=f"holder of {certificate.number}")
-    content = _content(certificate, has_photo=photo is not None)
+    photo = photo_bytes(certificate.holder_photo, owner=f"holder of {certificate.number}")
+    # Decoded once here, so a truncated file is refused now rather than drawn as a blank box.
+    if photo is None or photo_fitted(photo, (30, 40)) is None:
+        raise PhotoUnavailable(f"Certificate {certificate.number} has no readable photo.")
+    content = _content(certificate)
     return Sheet(
         width=PAGE_W,
         height=PAGE_H,
@@ -478,10 +482,11 @@ def certificate_png(certificate: Certificate, *, dpi: int = 300) -> bytes:
     """Return the certificate as an A4 landscape PNG at ``dpi`` (3508 × 2480 pixels at the
     default 300; the PNG records the resolution, so it prints at A4).
 
-    Labels are in the active language. Raise ``FontUnavailable`` without a Chinese font or when
+    Labels are in the active language. Raise ``PhotoUnavailable`` without a readable photo of
+    the holder (never an empty box), ``FontUnavailable`` without a Chinese font or when
     the font lacks a character to be printed (a rare character in a name: never a box), and
-    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``holder``, ``subject`` and ``center``
-    selected, no query is made.
+    ``ValueError`` unless 72 ≤ ``dpi`` ≤ 600. With ``subject`` and ``center`` selected, no
+    query is made.
     """
     return sheet_png(_sheet(certificate), dpi=dpi)
 

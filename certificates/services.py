@@ -9,17 +9,21 @@ certificates import nothing from exams.
 """
 
 import hashlib
+import hmac
 import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import WorkerProfile
 from accounts.permissions import Action, may
+from accounts.validators import mask_name
 from core.errors import DomainError, PermissionDenied
 from core.notifications import message_send
 
@@ -90,6 +94,45 @@ def _forget(certificate: Certificate) -> None:
     transaction.on_commit(lambda: cache.set(key, _FORGOTTEN, _FORGOTTEN_SECONDS))
 
 
+def _holder_snapshot(certificate: Certificate, profile: WorkerProfile) -> None:
+    """Copy the holder as they are now onto ``certificate`` (not saved): the name, ID number,
+    sex and a copy of the photo file in the private storage (a file of the certificate's own,
+    which a later change of the profile's photo neither replaces nor deletes).
+
+    Called by every path that issues (``certificate_issue``, ``certificate_replace``, and a
+    re-issue after a real-name correction), so a re-issue shows the profile as corrected.
+    Refused (``no_photo``) when the holder has no readable photo: a certificate is never issued
+    without one (and so never printed with an empty photo box).
+    """
+    data = b""
+    if profile.photo:
+        try:
+            with profile.photo.open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            data = b""
+    if not data:
+        raise DomainError(
+            _("%(name)s has no photo on file: a certificate cannot be issued without one.")
+            % {"name": profile.real_name},
+            code="no_photo",
+        )
+    certificate.holder = profile
+    certificate.holder_name = profile.real_name
+    certificate.holder_id_number = profile.id_number
+    certificate.holder_sex = profile.sex
+    # Saved under a new name each time: the file belongs to this certificate alone.
+    certificate.holder_photo.save(f"{secrets.token_hex(8)}.jpg", ContentFile(data), save=False)
+    # (Should the transaction roll back, the copied file stays behind unreferenced: harmless.)
+
+
+def _status_index_set(certificate: Certificate) -> None:
+    """Give a saved certificate its bit in the revocation status list: its primary key, which
+    no other certificate has and which never changes."""
+    certificate.status_index = certificate.pk
+    Certificate.objects.filter(pk=certificate.pk).update(status_index=certificate.pk)
+
+
 def _sign(certificate: Certificate) -> None:
     certificate.key_id = signing.key_ring().signing_kid
     certificate.signature = signing.sign(certificate.token, compact_of(certificate))
@@ -106,7 +149,10 @@ def _render_later(certificate: Certificate) -> None:
 
 @transaction.atomic
 def certificate_issue(*, result: ports.PassingResult) -> Certificate:
-    """Issue the certificate of a passing result, once: a retry returns the first one."""
+    """Issue the certificate of a passing result, once: a retry returns the first one.
+
+    The holder is recorded as they are now (``_holder_snapshot``); a holder without a photo
+    gets no certificate (``DomainError`` "no_photo": the result's transaction rolls back)."""
     existing = Certificate.objects.filter(result_id=result.pk, replaces__isnull=True).first()
     if existing is not None:
         return existing
@@ -121,7 +167,6 @@ def certificate_issue(*, result: ports.PassingResult) -> Certificate:
         number=f"AX{issued_on:%Y}{booking.session.center_id:03d}{result.pk:07d}",
         token=secrets.token_urlsafe(16),
         result_id=result.pk,
-        holder=result.worker,
         subject_id=subject.pk,
         center_id=booking.session.center_id,
         issuer=settings.ANXUN_CERTIFICATE_ISSUER_NAME,
@@ -129,13 +174,16 @@ def certificate_issue(*, result: ports.PassingResult) -> Certificate:
         valid_until=valid_until,
         review_due=review_due,
     )
+    _holder_snapshot(certificate, result.worker)
     _sign(certificate)
     try:
         with transaction.atomic():
             certificate.save()
     except IntegrityError:
         # Issued by a concurrent retry of the same result a moment ago.
+        certificate.holder_photo.delete(save=False)
         return Certificate.objects.get(result_id=result.pk, replaces__isnull=True)
+    _status_index_set(certificate)
     events.certificate_issued(certificate)
     _render_later(certificate)
     return certificate
@@ -228,7 +276,6 @@ def _replace(old: Certificate, *, actor, reason: str) -> Certificate:
         token=secrets.token_urlsafe(16),
         result=old.result,
         replaces=old,
-        holder=old.holder,
         subject=old.subject,
         center=old.center,
         issuer=old.issuer,
@@ -236,8 +283,11 @@ def _replace(old: Certificate, *, actor, reason: str) -> Certificate:
         valid_until=old.valid_until,
         review_due=old.review_due,
     )
+    # The holder as they are now (a corrected name, say), not as the old certificate says.
+    _holder_snapshot(new, WorkerProfile.objects.get(pk=old.holder_id))
     _sign(new)
     new.save()
+    _status_index_set(new)
     _forget(old)
     events.certificate_replaced(old, actor=actor, reason=reason, by=new)
     events.certificate_issued(new, actor=actor, replaces=old)
@@ -283,11 +333,13 @@ def certificate_review_record(*, actor, certificate_id: int, passed_on: date) ->
         "review_due": str(certificate.review_due),
         "valid_until": str(certificate.valid_until),
     }
-    certificate.review_due = add_years(passed_on, subject.review_interval_years)
+    next_review = add_years(passed_on, subject.review_interval_years)
     tail = subject.certificate_valid_years - subject.review_interval_years
+    # Good through the day before the anniversary, as at issue (``certificate_issue``).
     certificate.valid_until = max(
-        certificate.valid_until, add_years(certificate.review_due, max(tail, 0))
+        certificate.valid_until, add_years(next_review, max(tail, 0)) - timedelta(days=1)
     )
+    certificate.review_due = min(next_review, certificate.valid_until)
     _sign(certificate)
     certificate.review_reminded = None  # the new due date gets its own reminders
     certificate.save(
@@ -378,6 +430,23 @@ def client_hash(ip: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{ip}".encode()).hexdigest()[:32]
 
 
+def _signed_fields_match(certificate: Certificate, compact: str) -> bool:
+    """The signed fields name this certificate: its number and subject, and (codes signed
+    under ``anxun-cert-2``) its holder as at issue. The dates may differ: a recorded review
+    re-signs them, and the paper's code still opens the record."""
+    fields = compact.split(signing.SEPARATOR)
+    domain = signing.domain_of(compact)
+    if domain is None or fields[1] != certificate.number:
+        return False
+    if fields[2] != certificate.subject.code:
+        return False
+    if domain == signing.DOMAIN_V1:
+        return True
+    return fields[6] == mask_name(certificate.holder_name) and hmac.compare_digest(
+        fields[7], signing.id_hash(certificate.token, certificate.holder_id_number)
+    )
+
+
 def certificate_verify(
     *,
     token: str,
@@ -399,13 +468,10 @@ def certificate_verify(
     if isinstance(token, str) and 16 <= len(token) <= 32:
         certificate = _by_token(token)
     if certificate is not None and (compact or signature):
-        fields = (compact or "").split(signing.SEPARATOR)
         genuine = (
             signature is not None
             and signing.verify(token, compact or "", signature)
-            and len(fields) == 6
-            and fields[1] == certificate.number
-            and fields[2] == certificate.subject.code
+            and _signed_fields_match(certificate, compact or "")
         )
         if not genuine:
             certificate = None

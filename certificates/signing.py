@@ -8,14 +8,25 @@ keep the old one (its private part may be replaced by ``pub:`` + its public key)
 
 What is signed (and carried in the QR code's URL, so a scanner can check it offline):
 
-    anxun-cert-1|<token>|<compact>
+    anxun-cert-2|<token>|<compact>
     compact = <key id>~<number>~<subject code>~<issued YYYYMMDD>~<valid until>~<review due>
+              ~<holder's masked name>~<holder's ID hash>
+
+The last two fields bind the holder: the masked name (张*三) tells an offline scanner whose
+certificate it is, and the ID hash (``id_hash``) lets staff check a typed ID number against it,
+so a genuine QR code pasted on someone else's paper is recognisable. Certificates signed before
+these fields existed carry the first six only, signed under the domain ``anxun-cert-1``; they
+verify as before (``verify`` tells the two apart by the number of fields, and each domain has a
+fixed number, so a code of one cannot pass for the other). A certificate whose payload changes
+(a recorded review, a re-issue) is signed again, under the current domain.
 
 The signature is 64 bytes, sent as 86 base64url characters.
 """
 
 import base64
 import functools
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,8 +41,11 @@ from cryptography.hazmat.primitives.serialization import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-DOMAIN = "anxun-cert-1"
+DOMAIN = "anxun-cert-2"
+DOMAIN_V1 = "anxun-cert-1"  # six fields, no holder: printed before the holder was bound
+FIELDS = {DOMAIN: 8, DOMAIN_V1: 6}
 SEPARATOR = "~"
+ID_HASH_LENGTH = 12  # base64url characters: 72 bits
 
 
 def b64url(data: bytes) -> str:
@@ -101,8 +115,52 @@ def new_key_entry(kid: str) -> str:
     return f"{kid}={b64url(raw)}"
 
 
+def id_hash_key() -> bytes:
+    """The secret key of ``id_hash``: ``settings.ANXUN_HOLDER_HASH_KEY`` (base64url, 32 bytes)
+    when set, else derived from ``SECRET_KEY``. It must stay the same for as long as printed
+    certificates are in use (a new one makes their ID hashes read "no match")."""
+    configured = getattr(settings, "ANXUN_HOLDER_HASH_KEY", "")
+    if configured:
+        return b64url_decode(configured)
+    return hmac.new(
+        settings.SECRET_KEY.encode(), b"anxun.certificates.id-hash", hashlib.sha256
+    ).digest()
+
+
+def id_hash(token: str, id_number: str) -> str:
+    """A short keyed hash of the holder's ID number, bound to one certificate (its token).
+
+    HMAC-SHA256 with a secret key (``id_hash_key``), over ``anxun-id-1|<token>|<ID number>``,
+    cut to 72 bits (12 base64url characters). Why keyed: an ID number has little entropy —
+    a region code, a birth date, a sequence number and a check digit, and the public page
+    shows the first three and the last four characters — so an unkeyed hash, however slow,
+    could be reversed by trying the few million ID numbers left; without the key, a code's
+    hash says nothing about whose ID number it is. The key is given to the staff scanner page
+    (which keeps it on the device to match typed ID numbers offline): staff see the full ID
+    number of every certificate they scan anyway. The token in the message makes the hashes
+    of one person's certificates unrelated to each other.
+    """
+    digest = hmac.new(
+        id_hash_key(), f"anxun-id-1|{token}|{id_number.upper()}".encode(), hashlib.sha256
+    ).digest()
+    return b64url(digest)[:ID_HASH_LENGTH]
+
+
+def _clean(text: str) -> str:
+    """A field's text without the separator (a name never holds one; belt and braces)."""
+    return text.replace(SEPARATOR, "").replace("|", "")
+
+
 def compact_fields(
-    *, kid: str, number: str, subject_code: str, issued: date, valid_until: date, review_due: date
+    *,
+    kid: str,
+    number: str,
+    subject_code: str,
+    issued: date,
+    valid_until: date,
+    review_due: date,
+    holder_mask: str,
+    holder_id_hash: str,
 ) -> str:
     return SEPARATOR.join(
         [
@@ -112,32 +170,45 @@ def compact_fields(
             issued.strftime("%Y%m%d"),
             valid_until.strftime("%Y%m%d"),
             review_due.strftime("%Y%m%d"),
+            _clean(holder_mask),
+            holder_id_hash,
         ]
     )
 
 
-def _message(token: str, compact: str) -> bytes:
-    return f"{DOMAIN}|{token}|{compact}".encode()
+def domain_of(compact: str) -> str | None:
+    """The domain a compact string is signed under, by its number of fields (None: neither)."""
+    count = len(compact.split(SEPARATOR))
+    return next((domain for domain, fields in FIELDS.items() if fields == count), None)
+
+
+def _message(token: str, compact: str, domain: str = DOMAIN) -> bytes:
+    return f"{domain}|{token}|{compact}".encode()
 
 
 def sign(token: str, compact: str) -> str:
     ring = key_ring()
     if not compact.startswith(ring.signing_kid + SEPARATOR):
         raise ValueError("the compact fields must name the signing key")
+    if domain_of(compact) != DOMAIN:
+        raise ValueError("new signatures carry the holder's fields")
     return b64url(ring.signing_key.sign(_message(token, compact)))
 
 
 def verify(token: str, compact: str, signature: str) -> bool:
-    """True if ``signature`` is a signature by a known key (the one named in ``compact``)."""
+    """True if ``signature`` is a signature by a known key (the one named in ``compact``),
+    under the domain its number of fields says (``anxun-cert-2``, or ``anxun-cert-1`` for
+    codes printed before the holder was bound)."""
     kid = compact.split(SEPARATOR, 1)[0]
     key = key_ring().public.get(kid)
-    if key is None or len(signature) != 86:
+    domain = domain_of(compact)
+    if key is None or domain is None or len(signature) != 86:
         return False
     try:
         raw = b64url_decode(signature)
         if b64url(raw) != signature:  # one encoding only: no ignored bits in the last character
             return False
-        key.verify(raw, _message(token, compact))
+        key.verify(raw, _message(token, compact, domain))
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -11,6 +11,7 @@ again overwrites them. The drawing itself is ``certificates.rendering``; its
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -28,6 +29,8 @@ from .models import Certificate, CertificateEvent
 
 __all__ = ["certificate_render", "file_names"]
 
+logger = logging.getLogger(__name__)
+
 
 def file_names(certificate: Certificate) -> tuple[str, str]:
     """The stable names (in the private storage) of a certificate's PNG and PDF."""
@@ -39,8 +42,8 @@ def file_names(certificate: Certificate) -> tuple[str, str]:
 
 def _digest(certificate: Certificate) -> str:
     """What the drawing depends on besides the template: a new signature (a recorded review
-    re-signs the dates), a corrected name or a new photo each give a new digest."""
-    holder = certificate.holder
+    re-signs the dates) gives a new digest; the holder's fields are the certificate's own copy
+    (a re-issue after a correction is a new certificate)."""
     facts = {
         "version": rendering.RENDER_VERSION,
         "language": settings.LANGUAGE_CODE,
@@ -57,7 +60,12 @@ def _digest(certificate: Certificate) -> str:
             certificate.subject.name,
             certificate.center.name,
         ],
-        "holder": [holder.real_name, holder.sex, holder.id_number, holder.photo.name or ""],
+        "holder": [
+            certificate.holder_name,
+            certificate.holder_sex,
+            certificate.holder_id_number,
+            certificate.holder_photo.name or "",
+        ],
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -121,9 +129,11 @@ def certificate_render(*, certificate_id: int) -> str:
     is drawn like any other: the verification page, not the paper, says what it is.
 
     Raise ``FontUnavailable`` (nothing is written) when the font cannot draw every character,
-    e.g. a rare character in the holder's name.
+    e.g. a rare character in the holder's name. A certificate without a readable photo of its
+    holder is not drawn at all (never with an empty photo box): "no_photo" is returned and
+    logged, nothing written.
     """
-    certificate = locks.certificate_lock(certificate_id, related=("holder", "subject", "center"))
+    certificate = locks.certificate_lock(certificate_id, related=("subject", "center"))
     if certificate is None:
         raise Certificate.DoesNotExist(f"No certificate {certificate_id}.")
     storage = private_storage()
@@ -131,8 +141,12 @@ def certificate_render(*, certificate_id: int) -> str:
     if _drawn(certificate, storage, digest):
         return "unchanged"
     with translation.override(settings.LANGUAGE_CODE):
-        png = rendering.certificate_png(certificate)
-        pdf = rendering.certificate_pdf(certificate)
+        try:
+            png = rendering.certificate_png(certificate)
+            pdf = rendering.certificate_pdf(certificate)
+        except rendering.PhotoUnavailable:
+            logger.error("Certificate %s is not drawn: no readable photo.", certificate.number)
+            return "no_photo"
     png_name, pdf_name = file_names(certificate)
     _store(storage, png_name, png)
     _store(storage, pdf_name, pdf)

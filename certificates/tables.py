@@ -24,8 +24,8 @@ class CertificateTable(ExportTable):
         verbose_name=_("Certificate number"),
         linkify=("certificate_bureau:detail", {"certificate_id": tables.A("pk")}),
     )
-    real_name = tables.Column(verbose_name=_("Full name"), accessor="holder__real_name")
-    id_number = tables.Column(verbose_name=_("ID number"), accessor="holder__id_number")
+    real_name = tables.Column(verbose_name=_("Full name"), accessor="holder_name")
+    id_number = tables.Column(verbose_name=_("ID number"), accessor="holder_id_number")
     subject = tables.Column(verbose_name=_("Subject"), accessor="subject__name")
     center = tables.Column(verbose_name=_("Exam centre"), accessor="center__name")
     issued_on = tables.DateColumn(verbose_name=_("Issued on"), format="Y-m-d")

@@ -188,8 +188,8 @@ def _percent(fact: ProgressFact):
 
 
 class CertificatesExpiringTable(ExportTable):
-    holder = tables.Column(verbose_name=_("Holder"), accessor="holder__real_name")
-    id_number = tables.Column(verbose_name=_("ID number"), accessor="holder__id_number")
+    holder = tables.Column(verbose_name=_("Holder"), accessor="holder_name")
+    id_number = tables.Column(verbose_name=_("ID number"), accessor="holder_id_number")
     subject = tables.Column(verbose_name=_("Subject"), accessor="subject__name")
     number = tables.Column(verbose_name=_("Certificate number"))
     review_due = tables.Column(verbose_name=_("Review due"))

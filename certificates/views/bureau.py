@@ -116,7 +116,7 @@ def _detail(request, certificate: Certificate, *, status: int = 200, **forms_giv
             .only("pk", "number")
             .first(),
             "events": events,
-            "id_number_masked": mask_id_number(certificate.holder.id_number),
+            "id_number_masked": mask_id_number(certificate.holder_id_number),
             "verification_path": links.verification_path(certificate),
             "acting": acting,
             "revoke_form": forms_given.get("revoke_form") or RevokeForm(),

@@ -7,7 +7,7 @@ and, more tightly, in how many unknown answers it may collect (guessing is throt
 """
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from accounts.validators import mask_id_number, mask_name
 from core.ratelimit import over_limit
 
-from .. import services, signing
+from .. import credentials, services, signing
 from ..models import Certificate, Status, VerificationLog
 
 # Per client (IP), per 10 minutes: all verifications, and answers "not found or not genuine".
@@ -40,10 +40,12 @@ def _verify(request, token: str, channel: str):
     client = services.client_hash(_client_ip(request))
     if _throttled(client):
         return None, None, client
+    compact, signature = request.GET.getlist("c"), request.GET.getlist("s")
     certificate, outcome = services.certificate_verify(
-        token=token,
-        compact=request.GET.get("c"),
-        signature=request.GET.get("s"),
+        # A parameter given twice is not a QR code's: refused, as the scanner refuses it.
+        token=token if len(compact) <= 1 and len(signature) <= 1 else "",
+        compact=compact[0] if compact else None,
+        signature=signature[0] if signature else None,
         channel=channel,
         client=client,
     )
@@ -54,15 +56,14 @@ def _verify(request, token: str, channel: str):
 
 def public_record(certificate: Certificate) -> dict:
     """What anyone may see: every authoritative field, personal data masked."""
-    holder = certificate.holder
     return {
         "number": certificate.number,
         "status": certificate.status,
         "status_label": str(Status(certificate.status).label),
         "revoked_reason": certificate.revoked_reason or None,
         "replaced_by": getattr(getattr(certificate, "replaced_by", None), "number", None),
-        "holder_name": mask_name(holder.real_name),
-        "holder_id_number": mask_id_number(holder.id_number),
+        "holder_name": mask_name(certificate.holder_name),
+        "holder_id_number": mask_id_number(certificate.holder_id_number),
         "subject": certificate.subject.name,
         "subject_code": certificate.subject.code,
         "issued_on": certificate.issued_on.isoformat(),
@@ -112,6 +113,16 @@ def jwks(request):
 
 
 @require_GET
+@cache_control(public=True, max_age=credentials.STATUS_LIST_SECONDS)
+def status_list(request, list_id: int):
+    """The revocation status list of the certificates' verifiable credentials (a W3C
+    BitstringStatusListCredential as a VC-JWT, signed with the certificate keys)."""
+    if list_id != credentials.STATUS_LIST_ID:
+        raise Http404
+    return HttpResponse(credentials.status_list_jwt(), content_type=credentials.MEDIA_TYPE)
+
+
+@require_GET
 @cache_control(public=True, max_age=3600)
 def openapi_schema(request):
     """The OpenAPI 3.1 description of the verification API (a stable contract)."""
@@ -151,6 +162,7 @@ def openapi_schema(request):
         "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
     }
     path = reverse("certificates:verify_api", args=["TOKEN"]).replace("TOKEN", "{token}")
+    status_path = reverse("certificates:status_list", args=[1]).removesuffix("1") + "{list}"
     schema = {
         "openapi": "3.1.0",
         "info": {
@@ -158,7 +170,9 @@ def openapi_schema(request):
             "version": "1.0.0",
             "description": "Verify a certificate by the token in its QR code. The signed fields "
             "(c) and signature (s) from the QR code's URL may be passed to check they are "
-            "genuine. Public keys: /.well-known/jwks.json.",
+            "genuine; each at most once (a repeated parameter is answered 404). Public keys: "
+            "/.well-known/jwks.json. The revocation status list of the certificates' "
+            "verifiable credentials (W3C Bitstring Status List) is at " + status_path + ".",
         },
         "servers": [{"url": settings.WAGTAILADMIN_BASE_URL}],
         "paths": {
@@ -176,6 +190,9 @@ def openapi_schema(request):
                             "name": "c",
                             "in": "query",
                             "required": False,
+                            "description": "The signed fields: kid~number~subject code~issued"
+                            "~valid until~review due~masked name~ID hash (eight fields; six in "
+                            "codes printed before the holder was bound)",
                             "schema": {"type": "string"},
                         },
                         {
@@ -200,7 +217,30 @@ def openapi_schema(request):
                         },
                     },
                 }
-            }
+            },
+            status_path: {
+                "get": {
+                    "operationId": "certificateStatusList",
+                    "parameters": [
+                        {
+                            "name": "list",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "enum": [credentials.STATUS_LIST_ID]},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A BitstringStatusListCredential (statusPurpose "
+                            "revocation) as a VC-JWT signed with the keys of "
+                            "/.well-known/jwks.json; a revoked or replaced certificate's bit "
+                            "is 1",
+                            "content": {credentials.MEDIA_TYPE: {"schema": {"type": "string"}}},
+                        },
+                        "404": {"description": "No such list"},
+                    },
+                }
+            },
         },
     }
     return JsonResponse(schema)

@@ -44,7 +44,7 @@ from core.exports import AuditedExportMixin
 from core.files import private_file_response
 from core.ratelimit import over_limit
 
-from .. import ports
+from .. import ports, signing
 from ..filters import ScanLogFilter
 from ..links import holder_photo_key_read, holder_photo_path
 from ..models import Certificate, Status, VerificationLog
@@ -80,9 +80,9 @@ def parse_scanned(text: str) -> dict | None:
     if not match:
         return None
     query = parse_qs(parts.query)
-    compact, signature = (query.get("c") or [""])[0], (query.get("s") or [""])[0]
-    if not compact or not signature:
-        return None  # every certificate's QR code carries both
+    if len(query.get("c", [])) != 1 or len(query.get("s", [])) != 1:
+        return None  # every certificate's QR code carries both, once
+    compact, signature = query["c"][0], query["s"][0]
     return {"token": match[1], "c": compact, "s": signature}
 
 
@@ -106,7 +106,6 @@ def _scanned_at(value):
 
 def staff_record(certificate: Certificate, user) -> dict:
     """What staff see: every field, nothing masked, and the holder's photo."""
-    holder = certificate.holder
     status = certificate.status
     replaced_by = getattr(certificate, "replaced_by", None)
     return {
@@ -120,8 +119,8 @@ def staff_record(certificate: Certificate, user) -> dict:
             else ""
         ),
         "replaced_by": replaced_by.number if replaced_by else "",
-        "holder_name": holder.real_name,
-        "holder_id_number": holder.id_number,
+        "holder_name": certificate.holder_name,
+        "holder_id_number": certificate.holder_id_number,
         "photo_url": holder_photo_path(certificate, user),
         "subject": certificate.subject.name,
         "subject_code": certificate.subject.code,
@@ -259,6 +258,10 @@ class ScannerView(VerifierMixin, TemplateView):
         return super().get_context_data(
             center=scan_center(user),
             posts=len(ports.staff_posts(user)),
+            # Offline, codes show subject names, and staff match typed ID numbers against a
+            # code's keyed ID hash (they see every scanned holder's ID number anyway).
+            subjects=dict(ports.exam_subjects().values_list("code", "name")),
+            id_hash_key=signing.b64url(signing.id_hash_key()),
             **kwargs,
         )
 
@@ -333,10 +336,10 @@ class PhotoView(VerifierMixin, View):
         certificate_id = holder_photo_key_read(key, user=request.user)
         if certificate_id is None:
             raise Http404
-        certificate = Certificate.objects.select_related("holder").filter(pk=certificate_id).first()
-        if certificate is None:
+        certificate = Certificate.objects.filter(pk=certificate_id).only("holder_photo").first()
+        if certificate is None or not certificate.holder_photo:
             raise Http404
-        return private_file_response(certificate.holder.photo, content_type="image/jpeg")
+        return private_file_response(certificate.holder_photo, content_type="image/jpeg")
 
 
 class ScanLogView(VerifierMixin, AuditedExportMixin, SingleTableMixin, FilterView):

@@ -299,6 +299,9 @@ ANXUN_CJK_FONT_PATHS = [
 # production reads its own from the environment (`manage.py certificate_keygen` makes one).
 DEVELOPMENT_SIGNING_KEYS = "dev-2026=RYB5A4kq8yBipCrewJ5BRS1_eIHrj-c0S2UapcuIX-Q"
 ANXUN_SIGNING_KEYS = DEVELOPMENT_SIGNING_KEYS
+# The secret key of the ID-number hash in a certificate's QR code (certificates.signing.id_hash):
+# base64url, 32 bytes; empty derives it from SECRET_KEY. It must outlive the printed codes.
+ANXUN_HOLDER_HASH_KEY = ""
 ANXUN_CERTIFICATE_ISSUER_NAME = "杭州市应急管理局"
 
 LOGGING = {

@@ -115,6 +115,9 @@ ANXUN_SMS_GATEWAY_URL = os.environ.get("ANXUN_SMS_GATEWAY_URL", "")
 ANXUN_SMS_GATEWAY_TOKEN = os.environ.get("ANXUN_SMS_GATEWAY_TOKEN", "")
 
 # --- Certificate signing keys -------------------------------------------------------------
+# The ID-number hash in certificates' QR codes (certificates.signing.id_hash): set it once and
+# keep it for as long as printed certificates are in use (empty: derived from SECRET_KEY).
+ANXUN_HOLDER_HASH_KEY = os.environ.get("ANXUN_HOLDER_HASH_KEY", "")
 ANXUN_SIGNING_KEYS = env("ANXUN_SIGNING_KEYS")
 signing_keys_check(ANXUN_SIGNING_KEYS, development_keys=[DEVELOPMENT_SIGNING_KEYS])  # noqa: F405
 ANXUN_CERTIFICATE_ISSUER_NAME = os.environ.get(

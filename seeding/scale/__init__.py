@@ -341,6 +341,7 @@ def _exams(plan, *, clock: Clock, fill) -> list:
 def _certificates(decided, *, reference: Reference, clock: Clock, fill) -> None:
     """One certificate per passing result, numbered, dated and signed as ``certificate_issue``
     does it, so the verification page and API accept them; and its "issued" event."""
+    from accounts.validators import mask_name
     from certificates import signing
     from certificates.services import add_years
 
@@ -355,7 +356,8 @@ def _certificates(decided, *, reference: Reference, clock: Clock, fill) -> None:
         ("id", "created_at", "updated_at", "number", "token", "result", "replaces", "holder",
          "subject", "center", "issuer", "issued_on", "valid_until", "review_due", "state",
          "revoked_reason", "revoked_at", "revoked_by", "review_reminded", "key_id",
-         "signature", "png", "pdf", "rendered_version", "rendered_at"),
+         "signature", "png", "pdf", "rendered_version", "rendered_at", "holder_name",
+         "holder_id_number", "holder_sex", "holder_photo", "status_index"),
     )  # fmt: skip
     first = table.reserve_ids(len(passing))
     events = []
@@ -363,6 +365,7 @@ def _certificates(decided, *, reference: Reference, clock: Clock, fill) -> None:
     def rows():
         for offset, booking in enumerate(passing):
             subject = booking.attempt.subject
+            worker = booking.worker
             issued = clock.local_date(booking.decided)
             valid_until = add_years(issued, subject.certificate_valid_years) - timedelta(days=1)
             review_due = min(add_years(issued, subject.review_interval_years), valid_until)
@@ -376,6 +379,8 @@ def _certificates(decided, *, reference: Reference, clock: Clock, fill) -> None:
                 issued=issued,
                 valid_until=valid_until,
                 review_due=review_due,
+                holder_mask=mask_name(worker.real_name),
+                holder_id_hash=signing.id_hash(token, worker.id_number),
             )
             issued_at = moment(booking.decided + 1)
             events.append((first + offset, number, issued_at))
@@ -384,6 +389,7 @@ def _certificates(decided, *, reference: Reference, clock: Clock, fill) -> None:
                 booking.worker.profile_id, subject.id, booking.session.centre.id,
                 reference.issuer, issued, valid_until, review_due, Certificate.State.ACTIVE.value,
                 "", None, None, None, key_id, signing.sign(token, compact), "", "", 0, None,
+                worker.real_name, worker.id_number, worker.sex, "", first + offset,
             )  # fmt: skip
 
     fill(table, rows(), label=f"{table.table} (signed)")

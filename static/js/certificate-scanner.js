@@ -12,10 +12,19 @@
 // (the "online" event, and a retry every half minute); its answer replaces the offline one
 // if it is still on screen.
 //
+// Offline, the signed fields are shown ONLY when their signature verified on this device: a
+// code whose signature is bad shows "not genuine", one whose key this device does not hold
+// (or a browser that cannot check) shows "cannot be checked offline, check online" — never a
+// certificate field or a status by dates. A code with a parameter given twice is not a
+// certificate's (the public page refuses it the same way). Codes signed since the holder was
+// bound (anxun-cert-2) carry the holder's masked name and a keyed hash of the ID number, which
+// staff can match against a typed ID number (the key comes with the page, data-id-hash-key).
+//
 // Every message comes from a data-msg-* attribute of [data-certificate-scanner], translated by
 // the template; the record's layout is the page's <template data-answer-template>.
 
-const DOMAIN = "anxun-cert-1";
+// The signing domain by the number of signed fields (certificates/signing.py).
+const DOMAINS = { 6: "anxun-cert-1", 8: "anxun-cert-2" };
 const BATCH = 50; // scans per upload of the queue
 const QUEUE_LIMIT = 1000; // scans kept offline at most (the oldest are dropped past it)
 const RETRY_EVERY = 30_000; // ms between attempts to send the queue
@@ -23,7 +32,15 @@ const JWKS_STORE = "anxun.certificates.jwks";
 const KEYS_REFETCH = 60_000; // ms: an unknown key id makes the page fetch the keys again
 const TOKEN = /^[A-Za-z0-9_-]{16,32}$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{85}[AQgw]$/;
+const ID_HASH = /^[A-Za-z0-9_-]{12}$/;
 const NUMBER = /^[A-Za-z0-9-]{4,24}$/;
+
+function bytesB64url(bytes) {
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
 
 function b64urlBytes(text) {
   const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
@@ -40,26 +57,34 @@ export function parseScan(text) {
     return null;
   }
   const match = url.pathname.match(/\/v\/([^/]+)\/?$/);
-  const c = url.searchParams.get("c");
-  const s = url.searchParams.get("s");
-  if (!match || !TOKEN.test(match[1]) || !c || !s) return null; // every QR code has both
-  return { token: match[1], c, s };
+  const c = url.searchParams.getAll("c");
+  const s = url.searchParams.getAll("s");
+  // Every QR code has both, once: a repeated parameter is refused (as the page refuses it).
+  if (!match || !TOKEN.test(match[1]) || c.length !== 1 || s.length !== 1) return null;
+  if (!c[0] || !s[0]) return null;
+  return { token: match[1], c: c[0], s: s[0] };
 }
 
-// kid~number~subject code~issued YYYYMMDD~valid until~review due
-function compactFields(compact) {
+// kid~number~subject code~issued YYYYMMDD~valid until~review due[~masked name~ID hash]
+export function compactFields(compact) {
   const parts = compact.split("~");
-  if (parts.length !== 6) return null;
+  const domain = DOMAINS[parts.length];
+  if (!domain) return null;
   const date = (value) =>
     /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : "";
-  const [kid, number, subjectCode, issued, validUntil, reviewDue] = parts;
+  const [kid, number, subjectCode, issued, validUntil, reviewDue, holderMask, idHash] = parts;
+  if (!kid || !date(issued) || !date(validUntil) || !date(reviewDue)) return null;
+  if (parts.length === 8 && (!holderMask || !ID_HASH.test(idHash))) return null;
   return {
+    domain,
     kid,
     number,
     subject_code: subjectCode,
     issued_on: date(issued),
     valid_until: date(validUntil),
     review_due: date(reviewDue),
+    holder_mask: holderMask || "",
+    id_hash: idHash || "",
   };
 }
 
@@ -87,11 +112,22 @@ function setUp(root) {
   const offlineTemplate = document.querySelector("template[data-offline-template]");
   if (!form || !input || !panel || !result || !answerTemplate) return;
   const { verifyUrl, lookupUrl, decodeUrl, jwksUrl, polyfillUrl, wasmUrl } = root.dataset;
+  const idHashKey = root.dataset.holderHashKey;
+  const subjectNames = (() => {
+    try {
+      return JSON.parse(document.getElementById("certificate-subjects")?.textContent || "{}");
+    } catch (error) {
+      return {};
+    }
+  })();
   const queueStore = `anxun.certificates.scans.${root.dataset.queueKey || "0"}`;
 
   const message = scanner
     ? scanner.messages(root, status)
     : (key) => root.dataset[`msg${key[0].toUpperCase()}${key.slice(1)}`] || "";
+  // The offline answers' messages sit on their own element ([data-scanner-messages]).
+  const more = document.querySelector("[data-scanner-messages]")?.dataset || {};
+  const text = (key) => more[`msg${key[0].toUpperCase()}${key.slice(1)}`] || message(key);
   const say = (key) => {
     if (status) status.textContent = message(key);
   };
@@ -127,7 +163,7 @@ function setUp(root) {
     const box = document.createElement("p");
     box.className = "alert alert-error";
     box.dataset.testid = "refusal";
-    box.textContent = message(key);
+    box.textContent = text(key);
     result.replaceChildren(box);
     panel.dataset.state = "error";
     showProgress(null);
@@ -184,17 +220,74 @@ function setUp(root) {
     return message("statusValid");
   }
 
-  function showOffline(scan) {
+  // signature: what this device found ("genuine", "bad", "unknown", "unsupported").
+  // Only a genuine code's fields are shown; anything else says so and shows none.
+  function showOffline(scan, signature) {
     const fields = compactFields(scan.c);
-    if (!offlineTemplate || !fields) {
+    if (signature !== "genuine" || !fields) {
+      const box = document.createElement("p");
+      box.className = `alert ${signature === "bad" ? "alert-error" : "alert-warning"}`;
+      box.dataset.testid = "offline-refusal";
+      box.dataset.offlineRefusal = signature === "bad" ? "not_genuine" : "check_online";
+      box.textContent = text(signature === "bad" ? "offlineBad" : "offlineUnchecked");
+      result.replaceChildren(box);
+      panel.dataset.state = signature === "bad" ? "not_genuine" : "unchecked";
+      showProgress(null);
+      return;
+    }
+    if (!offlineTemplate) {
       result.replaceChildren();
     } else {
       const node = offlineTemplate.content.firstElementChild.cloneNode(true);
-      fill(node, { ...fields, date_status: dateStatus(fields) });
+      fill(node, {
+        ...fields,
+        subject: subjectNames[fields.subject_code] || fields.subject_code,
+        date_status: dateStatus(fields),
+      });
+      toggle(node, "holder_mask", Boolean(fields.holder_mask));
+      toggle(node, "id_match", Boolean(fields.id_hash) && Boolean(idHashKey));
+      setUpIdMatch(node, scan, fields);
       result.replaceChildren(node);
     }
     panel.dataset.state = "queued";
     showProgress("queued");
+  }
+
+  // --- The holder's ID number, matched against the code's keyed hash (offline) -------------
+
+  async function idHash(token, idNumber) {
+    const key = await crypto.subtle.importKey(
+      "raw",
+      b64urlBytes(idHashKey),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    const text = `anxun-id-1|${token}|${idNumber.trim().toUpperCase()}`;
+    const digest = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text));
+    return bytesB64url(new Uint8Array(digest)).slice(0, 12);
+  }
+
+  function setUpIdMatch(node, scan, fields) {
+    const idForm = node.querySelector("[data-id-form]");
+    const idInput = node.querySelector("[data-id-input]");
+    const idResult = node.querySelector("[data-id-result]");
+    if (!idForm || !idInput || !idResult || !fields.id_hash || !idHashKey) return;
+    idForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const typed = idInput.value.trim();
+      if (!typed) return;
+      let same = false;
+      try {
+        same = (await idHash(scan.token, typed)) === fields.id_hash;
+      } catch (error) {
+        same = false;
+      }
+      idResult.hidden = false;
+      idResult.dataset.match = same ? "yes" : "no";
+      idResult.className = `alert ${same ? "alert-success" : "alert-error"}`;
+      idResult.textContent = text(same ? "holderMatch" : "holderNoMatch");
+    });
   }
 
   // --- The signature, checked here ---------------------------------------------------------
@@ -235,7 +328,7 @@ function setUp(root) {
     const fields = compactFields(scan.c);
     // 64 bytes in 86 base64url characters, the last carrying 2 bits: only A, Q, g or w end
     // a canonical one (other endings would decode to the same bytes: refuse them).
-    if (!fields || !SIGNATURE.test(scan.s)) return "bad";
+    if (!fields || !SIGNATURE.test(scan.s) || !TOKEN.test(scan.token)) return "bad";
     if (!window.crypto?.subtle) return "unsupported";
     let key = storedKeys().find((item) => item.kid === fields.kid);
     if (!key && navigator.onLine && Date.now() - keysFetchedAt > KEYS_REFETCH) {
@@ -251,7 +344,7 @@ function setUp(root) {
         false,
         ["verify"],
       );
-      const signed = new TextEncoder().encode(`${DOMAIN}|${scan.token}|${scan.c}`);
+      const signed = new TextEncoder().encode(`${fields.domain}|${scan.token}|${scan.c}`);
       const genuine = await crypto.subtle.verify(
         { name: "Ed25519" },
         publicKey,
@@ -385,8 +478,9 @@ function setUp(root) {
     result.replaceChildren();
     showSignature(null);
     showProgress("checking");
-    showSignature(await checkSignature(scan));
+    const signature = await checkSignature(scan);
     if (current !== scan) return; // a newer scan took over meanwhile
+    showSignature(signature);
     if (navigator.onLine) {
       try {
         const { status, ok, answer } = await post(verifyUrl, { scans: [scan] });
@@ -402,7 +496,7 @@ function setUp(root) {
         }
         if (status === 401 || status === 403) blocked = true;
         writeQueue([...readQueue(), scan]);
-        showOffline(scan);
+        showOffline(scan, signature);
         showQueue(failureKey(status));
         return;
       } catch (error) {
@@ -410,7 +504,7 @@ function setUp(root) {
       }
     }
     writeQueue([...readQueue(), scan]);
-    if (current === scan) showOffline(scan);
+    if (current === scan) showOffline(scan, signature);
   }
 
   async function lookUp(number) {
@@ -438,6 +532,13 @@ function setUp(root) {
     const scan = parseScan(value);
     if (scan) {
       verify({ ...scan, scanned_at: new Date().toISOString() });
+    } else if (value.includes("/v/") && value.toLowerCase().startsWith("http")) {
+      // A verification link that is not a QR code's (a parameter twice, one missing, a bad
+      // token): not genuine, as the public page answers it. Nothing of it is shown.
+      current = null;
+      showSignature("bad");
+      showError("offlineBad");
+      panel.dataset.state = "not_genuine";
     } else if (NUMBER.test(value)) {
       lookUp(value.toUpperCase());
     } else {

@@ -49,13 +49,20 @@ def private_root(settings, tmp_path):
 
 
 def certificate_with_photo(name=NAME) -> Certificate:
+    """A certificate whose photo (its copy, taken at issue) is the red-jacket portrait."""
     certificate, _result, _staff = passed(real_name=name)
     certificate.holder.photo.save("portrait.jpg", ContentFile(photo_jpeg()), save=True)
+    certificate.holder_photo.save("portrait.jpg", ContentFile(photo_jpeg()), save=True)
     return Certificate.objects.select_related("holder", "subject", "center").get(pk=certificate.pk)
 
 
 def files(root: Path) -> list[Path]:
-    return sorted(path for path in root.rglob("*") if path.is_file())
+    """The drawn files (not the holders' photos, which are stored there too)."""
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file() and "photos" not in path.relative_to(root).parts
+    )
 
 
 def decoded(image: Image.Image) -> list[str]:

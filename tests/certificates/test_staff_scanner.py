@@ -72,6 +72,8 @@ def world():
     certificate, _result, staff = passed(real_name="李建国")
     holder = certificate.holder
     holder.photo.save("holder.jpg", ContentFile(jpeg()), save=True)
+    # The certificate's own copy, as at issue, is what staff are shown.
+    certificate.holder_photo.save("holder.jpg", ContentFile(jpeg()), save=True)
     return {"certificate": certificate, "holder": holder, **staff}
 
 
