@@ -27,7 +27,7 @@ def certificate_issued_tell(certificate: Certificate) -> None:
             "【安训】%(name)s, your %(subject)s certificate has been issued: No. %(number)s, "
             "valid until %(until)s. Collect it at the centre's desk; view and verify it: %(url)s"
         ) % {
-            "name": holder.real_name,
+            "name": certificate.holder_name,
             "subject": certificate.subject.name,
             "number": certificate.number,
             "until": certificate.valid_until.isoformat(),
@@ -50,7 +50,7 @@ def certificate_revoked_tell(certificate: Certificate, *, reason: str) -> None:
             "【安训】%(name)s, your %(subject)s certificate No. %(number)s has been revoked "
             "by the bureau. Reason: %(reason)s"
         ) % {
-            "name": holder.real_name,
+            "name": certificate.holder_name,
             "subject": certificate.subject.name,
             "number": certificate.number,
             "reason": reason,
@@ -75,7 +75,7 @@ def certificate_replaced_tell(certificate: Certificate, *, by: Certificate, reas
             "No. %(new)s (%(reason)s); the old one is no longer valid. The new certificate: "
             "%(url)s"
         ) % {
-            "name": holder.real_name,
+            "name": certificate.holder_name,
             "subject": by.subject.name,
             "old": certificate.number,
             "new": by.number,

@@ -50,7 +50,7 @@ def _status(center, certificate: Certificate) -> dict:
     return {
         "id": certificate.pk,
         "number": certificate.number,
-        "holder": certificate.holder.real_name,
+        "holder": certificate.holder_name,
         "subject": certificate.subject.name,
         "issued": time_format(timezone.localtime(certificate.created_at), "H:i"),
         "ready": bool(certificate.png),
