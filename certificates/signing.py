@@ -23,15 +23,11 @@ fixed number, so a code of one cannot pass for the other). A certificate whose p
 The signature is 64 bytes, sent as 86 base64url characters.
 """
 
-import base64
-import functools
 import hashlib
 import hmac
-from dataclasses import dataclass
 from datetime import date
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
     NoEncryption,
@@ -41,6 +37,28 @@ from cryptography.hazmat.primitives.serialization import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from core import signing as core_signing
+from core.signing import KeyRing, b64url, b64url_decode, key_ring, key_ring_parse
+
+__all__ = [
+    "DOMAIN",
+    "DOMAIN_V1",
+    "SEPARATOR",
+    "KeyRing",
+    "b64url",
+    "b64url_decode",
+    "compact_fields",
+    "domain_of",
+    "id_hash",
+    "id_hash_key",
+    "jwks",
+    "key_ring",
+    "new_key_entry",
+    "sign",
+    "signing_keys_check",
+    "verify",
+]
+
 DOMAIN = "anxun-cert-2"
 DOMAIN_V1 = "anxun-cert-1"  # six fields, no holder: printed before the holder was bound
 FIELDS = {DOMAIN: 8, DOMAIN_V1: 6}
@@ -48,65 +66,16 @@ SEPARATOR = "~"
 ID_HASH_LENGTH = 12  # base64url characters: 72 bits
 
 
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-@dataclass(frozen=True)
-class KeyRing:
-    signing_kid: str
-    signing_key: Ed25519PrivateKey
-    public: dict[str, Ed25519PublicKey]
-
-
-def _parse(value: str) -> KeyRing:
-    signing: tuple[str, Ed25519PrivateKey] | None = None
-    public: dict[str, Ed25519PublicKey] = {}
-    for entry in filter(None, (part.strip() for part in value.split(","))):
-        kid, sep, material = entry.partition("=")
-        if not sep or not kid or SEPARATOR in kid or "|" in kid:
-            raise ImproperlyConfigured(f"ANXUN_SIGNING_KEYS: malformed entry for key {kid!r}")
-        try:
-            if material.startswith("pub:"):
-                key = Ed25519PublicKey.from_public_bytes(b64url_decode(material[4:]))
-            else:
-                private = Ed25519PrivateKey.from_private_bytes(b64url_decode(material))
-                key = private.public_key()
-                signing = signing or (kid, private)
-        except ValueError as error:
-            raise ImproperlyConfigured(f"ANXUN_SIGNING_KEYS: key {kid!r} is not valid") from error
-        public[kid] = key
-    if signing is None:
-        raise ImproperlyConfigured(
-            "ANXUN_SIGNING_KEYS has no private key to sign certificates with: run "
-            "`manage.py certificate_keygen` and set the line it prints."
-        )
-    return KeyRing(signing_kid=signing[0], signing_key=signing[1], public=public)
-
-
 def signing_keys_check(value: str, *, development_keys: list[str]) -> None:
     """Raise ImproperlyConfigured unless ``value`` holds a usable signing key that is not one
     of the public development keys (production settings call this at start-up)."""
-    ring = _parse(value)
+    ring = key_ring_parse(value)
     for development in development_keys:
-        if ring.signing_kid in _parse(development).public:
+        if ring.signing_kid in key_ring_parse(development).public:
             raise ImproperlyConfigured(
                 "ANXUN_SIGNING_KEYS signs with the public development key: run "
                 "`manage.py certificate_keygen` and set your own."
             )
-
-
-@functools.lru_cache(maxsize=4)
-def _ring(value: str) -> KeyRing:
-    return _parse(value)
-
-
-def key_ring() -> KeyRing:
-    return _ring(settings.ANXUN_SIGNING_KEYS)
 
 
 def new_key_entry(kid: str) -> str:
@@ -182,36 +151,28 @@ def domain_of(compact: str) -> str | None:
     return next((domain for domain, fields in FIELDS.items() if fields == count), None)
 
 
-def _message(token: str, compact: str, domain: str = DOMAIN) -> bytes:
-    return f"{domain}|{token}|{compact}".encode()
-
-
 def sign(token: str, compact: str) -> str:
     ring = key_ring()
     if not compact.startswith(ring.signing_kid + SEPARATOR):
         raise ValueError("the compact fields must name the signing key")
     if domain_of(compact) != DOMAIN:
         raise ValueError("new signatures carry the holder's fields")
-    return b64url(ring.signing_key.sign(_message(token, compact)))
+    return core_signing.sign(domain=DOMAIN, message=f"{token}|{compact}")
 
 
 def verify(token: str, compact: str, signature: str) -> bool:
     """True if ``signature`` is a signature by a known key (the one named in ``compact``),
     under the domain its number of fields says (``anxun-cert-2``, or ``anxun-cert-1`` for
     codes printed before the holder was bound)."""
-    kid = compact.split(SEPARATOR, 1)[0]
-    key = key_ring().public.get(kid)
     domain = domain_of(compact)
-    if key is None or domain is None or len(signature) != 86:
+    if domain is None:
         return False
-    try:
-        raw = b64url_decode(signature)
-        if b64url(raw) != signature:  # one encoding only: no ignored bits in the last character
-            return False
-        key.verify(raw, _message(token, compact, domain))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+    return core_signing.verify(
+        domain=domain,
+        kid=compact.split(SEPARATOR, 1)[0],
+        message=f"{token}|{compact}",
+        signature=signature,
+    )
 
 
 def jwks() -> dict:

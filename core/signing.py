@@ -4,7 +4,7 @@
 The keys are the certificates' keys (``settings.ANXUN_SIGNING_KEYS``, read the same way:
 comma-separated ``<key id>=<base64url private key>`` or ``<key id>=pub:<base64url public key>``;
 the first private key signs), published at ``/.well-known/jwks.json``. Every signed message
-starts with a *domain* string naming the kind of document and its version (``anxun-cert-1``
+starts with a *domain* string naming the kind of document and its version (``anxun-cert-2``
 is the certificates'), so a signature made for one kind never verifies as another.
 
 A signature is 64 bytes, sent as 86 base64url characters.
@@ -57,7 +57,10 @@ def key_ring_parse(value: str) -> KeyRing:
             raise ImproperlyConfigured(f"ANXUN_SIGNING_KEYS: key {kid!r} is not valid") from error
         public[kid] = key
     if signing is None:
-        raise ImproperlyConfigured("ANXUN_SIGNING_KEYS has no private key to sign with.")
+        raise ImproperlyConfigured(
+            "ANXUN_SIGNING_KEYS has no private key to sign with: run "
+            "`manage.py certificate_keygen` and set the line it prints."
+        )
     return KeyRing(signing_kid=signing[0], signing_key=signing[1], public=public)
 
 

@@ -11,9 +11,10 @@ from tests.exams import builders
 from tests.exams import practical_builders as pb
 
 
-def passed(*, code="low-voltage", worker=None, **worker_fields):
+def passed(*, code="low-voltage", worker=None, photo_lost_before_scoring=False, **worker_fields):
     """Book, check in and score a pass: returns (certificate, result, staff) where staff holds
-    the centre's desk user, examiner and centre."""
+    the centre's desk user, examiner and centre. ``photo_lost_before_scoring`` deletes the
+    worker's photo after check-in (a booking needs one, so it can only go missing later)."""
     from exams.models import Subject
 
     subject = Subject.objects.filter(code=code).first()
@@ -32,6 +33,8 @@ def passed(*, code="low-voltage", worker=None, **worker_fields):
         pb.theory_pass(worker, subject)
     booking = practical.booking_create(worker=worker, session_id=session.pk)
     practical.checkin_confirm(user=desk, booking_id=booking.pk, center=center)
+    if photo_lost_before_scoring:
+        worker.photo.delete(save=True)
     practical.score_submit(examiner=examiner, booking_id=booking.pk, points=pb.full_marks(subject))
     booking.refresh_from_db()
     certificate = Certificate.objects.get(result=booking.result, replaces__isnull=True)

@@ -176,7 +176,7 @@ def test_a_replacement_snapshots_the_profile_as_it_is_now(bureau):
 def test_no_photo_no_certificate():
     with translation.override("zh-hans"):
         with pytest.raises(DomainError) as refused:
-            passed(photo=False)
+            passed(photo_lost_before_scoring=True)
         assert refused.value.code == "no_photo"
         assert "照片" in str(refused.value.message)
     assert not Certificate.objects.exists()
