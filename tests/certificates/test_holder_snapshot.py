@@ -294,7 +294,8 @@ def test_the_scanner_page_carries_subject_names_and_the_id_hash_key(client):
     certificate, _result, staff = passed()
     client.force_login(staff["desk"])
     html = client.get(reverse("certificate_staff:scanner")).content.decode()
-    start = html.index('id="certificate-subjects" type="application/json">') + 51
+    opening = 'id="certificate-subjects" type="application/json">'
+    start = html.index(opening) + len(opening)
     subjects = json.loads(html[start : html.index("</script>", start)])
     assert subjects[certificate.subject.code] == certificate.subject.name
     assert f'data-holder-hash-key="{signing.b64url(signing.id_hash_key())}"' in html
