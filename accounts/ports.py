@@ -13,8 +13,12 @@ fills ``certificates.ports``):
   the profile was corrected; what it writes commits or rolls back with the correction, and an
   exception it raises refuses the approval. Certificates re-issue the holder's certificates in
   force with it (``certificates.services.certificates_reissue_for_correction``).
+- **An ID number was freed** (``id_number_freed_listener_register``): called as
+  ``listener(actor=..., holder_id=..., id_number=..., reason=...)`` in the same transaction when
+  an approved claim takes ``id_number`` from ``holder_id`` (the account that registered someone
+  else's number). Certificates revoke what that account holds under the number.
 
-Both registries are keyed by name, so a second registration under the same name replaces the
+The registries are keyed by name, so a second registration under the same name replaces the
 first. ``correction_listener_check`` (a system check registered by ``accounts.apps``) fails
 start-up when nothing listens, so an approved correction cannot silently leave certificates
 showing the old name.
@@ -32,8 +36,13 @@ class CorrectionListener(Protocol):
     def __call__(self, *, actor, holder_id: int, reason: str) -> object: ...
 
 
+class IdNumberFreedListener(Protocol):
+    def __call__(self, *, actor, holder_id: int, id_number: str, reason: str) -> object: ...
+
+
 _uses: dict[str, ProfileUses] = {}
 _listeners: dict[str, CorrectionListener] = {}
+_freed_listeners: dict[str, IdNumberFreedListener] = {}
 
 
 def profile_uses_register(*, name: str, uses: ProfileUses) -> None:
@@ -42,6 +51,10 @@ def profile_uses_register(*, name: str, uses: ProfileUses) -> None:
 
 def correction_listener_register(*, name: str, listener: CorrectionListener) -> None:
     _listeners[name] = listener
+
+
+def id_number_freed_listener_register(*, name: str, listener: IdNumberFreedListener) -> None:
+    _freed_listeners[name] = listener
 
 
 def profile_uses(profile_id: int) -> list[str]:
@@ -57,6 +70,13 @@ def correction_approved(*, actor, holder_id: int, reason: str) -> None:
     """Tell every listener, in the caller's transaction, that ``holder_id`` was corrected."""
     for name in sorted(_listeners):
         _listeners[name](actor=actor, holder_id=holder_id, reason=reason)
+
+
+def id_number_freed(*, actor, holder_id: int, id_number: str, reason: str) -> None:
+    """Tell every listener, in the caller's transaction, that ``holder_id`` lost ``id_number``
+    to its real owner."""
+    for name in sorted(_freed_listeners):
+        _freed_listeners[name](actor=actor, holder_id=holder_id, id_number=id_number, reason=reason)
 
 
 def correction_listener_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

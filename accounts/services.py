@@ -460,6 +460,15 @@ def correction_request_approve(*, actor: User, request_id: int, reason: str) -> 
             "reason": reason,
         }
     ports.correction_approved(actor=actor, holder_id=profile.pk, reason=record_reason)
+    if other is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            freed_reason = gettext(
+                "Issued under an ID number that belongs to another person (real-name "
+                "correction %(id)d)."
+            ) % {"id": request.pk}
+        ports.id_number_freed(
+            actor=actor, holder_id=other.pk, id_number=request.id_number, reason=freed_reason
+        )
     _correction_notify(request)
     if other is not None:
         _id_number_freed_notify(other, request=request)

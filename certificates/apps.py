@@ -20,3 +20,8 @@ class CertificatesConfig(AppConfig):
         account_ports.correction_listener_register(
             name="certificates", listener=services.certificates_reissue_for_correction
         )
+        # A certificate issued under an ID number an approved claim gave back to its owner
+        # names someone else: it is revoked.
+        account_ports.id_number_freed_listener_register(
+            name="certificates", listener=services.certificates_revoke_for_freed_id_number
+        )

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.locks import worker_profile_lock
 from accounts.models import WorkerProfile
 from accounts.permissions import Action, may
 from accounts.validators import mask_name
@@ -34,6 +35,7 @@ from .models import Certificate, Status, VerificationLog
 __all__ = [
     "REVIEW_REMINDER_DAYS",
     "add_years",
+    "certificate_code_genuine",
     "certificate_issue",
     "certificate_print",
     "certificate_replace",
@@ -41,6 +43,7 @@ __all__ = [
     "certificate_revoke",
     "certificate_verify",
     "certificates_reissue_for_correction",
+    "certificates_revoke_for_freed_id_number",
     "client_hash",
     "review_reminders_send",
 ]
@@ -117,6 +120,13 @@ def _holder_snapshot(certificate: Certificate, profile: WorkerProfile) -> None:
             % {"name": profile.real_name},
             code="no_photo",
         )
+    if not profile.id_number:
+        # An approved claim gave the number to its owner; this account must file its own.
+        raise DomainError(
+            _("%(name)s has no ID number on file: a certificate cannot be issued without one.")
+            % {"name": profile.real_name},
+            code="no_id_number",
+        )
     certificate.holder = profile
     certificate.holder_name = profile.real_name
     certificate.holder_id_number = profile.id_number
@@ -174,7 +184,9 @@ def certificate_issue(*, result: ports.PassingResult) -> Certificate:
         valid_until=valid_until,
         review_due=review_due,
     )
-    _holder_snapshot(certificate, result.worker)
+    # Locked: an approved correction (which locks the profile too) either commits before this
+    # snapshot reads the profile, or waits and then re-issues this certificate.
+    _holder_snapshot(certificate, worker_profile_lock(profile_id=result.worker.pk))
     _sign(certificate)
     try:
         with transaction.atomic():
@@ -229,6 +241,10 @@ def certificate_revoke(*, actor, certificate_id: int, reason: str) -> Certificat
             % {"status": Status(certificate.status).label},
             code="not_active",
         )
+    return _revoke(certificate, actor=actor, reason=reason)
+
+
+def _revoke(certificate: Certificate, *, actor, reason: str) -> Certificate:
     certificate.state = Certificate.State.REVOKED
     certificate.revoked_reason, certificate.revoked_at, certificate.revoked_by = (
         reason,
@@ -311,6 +327,23 @@ def certificates_reissue_for_correction(*, actor, holder_id: int, reason: str) -
         if old.state == Certificate.State.ACTIVE:
             reissued.append(_replace(old, actor=actor, reason=reason))
     return reissued
+
+
+def certificates_revoke_for_freed_id_number(
+    *, actor, holder_id: int, id_number: str, reason: str
+) -> list[Certificate]:
+    """Revoke every active certificate of ``holder_id`` that was issued under ``id_number``,
+    after an approved claim gave that number to its real owner: such a certificate names
+    someone else's identity. Called through ``accounts.ports`` inside the approval."""
+    revoked = []
+    issued_under = Certificate.objects.filter(
+        holder_id=holder_id, state=Certificate.State.ACTIVE, holder_id_number=id_number
+    ).order_by("pk")
+    for certificate_id in issued_under.values_list("pk", flat=True):
+        certificate = _locked(certificate_id)
+        if certificate.state == Certificate.State.ACTIVE:
+            revoked.append(_revoke(certificate, actor=actor, reason=reason))
+    return revoked
 
 
 @transaction.atomic
@@ -447,6 +480,17 @@ def _signed_fields_match(certificate: Certificate, compact: str) -> bool:
     )
 
 
+def certificate_code_genuine(
+    certificate: Certificate, *, compact: str | None, signature: str | None
+) -> bool:
+    """Whether the signed fields a QR code carries verify and name ``certificate``."""
+    return (
+        signature is not None
+        and signing.verify(certificate.token, compact or "", signature)
+        and _signed_fields_match(certificate, compact or "")
+    )
+
+
 def certificate_verify(
     *,
     token: str,
@@ -467,14 +511,12 @@ def certificate_verify(
     certificate = None
     if isinstance(token, str) and 16 <= len(token) <= 32:
         certificate = _by_token(token)
-    if certificate is not None and (compact or signature):
-        genuine = (
-            signature is not None
-            and signing.verify(token, compact or "", signature)
-            and _signed_fields_match(certificate, compact or "")
-        )
-        if not genuine:
-            certificate = None
+    if (
+        certificate is not None
+        and (compact or signature)
+        and not certificate_code_genuine(certificate, compact=compact, signature=signature)
+    ):
+        certificate = None
     outcome = certificate.status if certificate else VerificationLog.Outcome.NOT_GENUINE
     VerificationLog.objects.create(
         certificate=certificate,

@@ -104,10 +104,10 @@ def id_hash(token: str, id_number: str) -> str:
     a region code, a birth date, a sequence number and a check digit, and the public page
     shows the first three and the last four characters — so an unkeyed hash, however slow,
     could be reversed by trying the few million ID numbers left; without the key, a code's
-    hash says nothing about whose ID number it is. The key is given to the staff scanner page
-    (which keeps it on the device to match typed ID numbers offline): staff see the full ID
-    number of every certificate they scan anyway. The token in the message makes the hashes
-    of one person's certificates unrelated to each other.
+    hash says nothing about whose ID number it is. The key never leaves the server (not even
+    for staff scanners: with it, anyone could reverse the hash of any code they photograph);
+    the server checks the hash against the record when a code is verified online. The token
+    in the message makes the hashes of one person's certificates unrelated to each other.
     """
     digest = hmac.new(
         id_hash_key(), f"anxun-id-1|{token}|{id_number.upper()}".encode(), hashlib.sha256

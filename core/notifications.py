@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError
 
@@ -80,7 +80,8 @@ def message_send(
         if not created:
             return message
 
-    transaction.on_commit(functools.partial(_enqueue, message.pk))
+    # robust: a failure here must not skip the caller's other on-commit work (a render).
+    transaction.on_commit(functools.partial(_enqueue, message.pk), robust=True)
     return message
 
 
@@ -97,22 +98,39 @@ def _enqueue(message_id: int) -> bool:
     return True
 
 
-# A message handed to the broker is normally tried within seconds; one still untried after
-# this long was never handed over (the broker was down at commit, or the task was lost).
+# A message handed to the broker is tried within seconds, and a failed try is retried within a
+# minute; a pending one untouched for this long was never handed over (the broker was down at
+# commit or at the retry, or the task was lost).
 RESEND_AFTER = timedelta(minutes=5)
+# Attempts before a message is given up (the delivery task's first try and its retries).
+MAX_ATTEMPTS = 6
+# A pending message older than this is given up: the news is stale. Sensitive ones (login and
+# reset codes) are stale once their code has expired.
+GIVE_UP_AFTER = timedelta(days=1)
+SENSITIVE_GIVE_UP_AFTER = timedelta(minutes=10)
 
 
 def messages_resend(*, now=None, batch: int = 500) -> int:
-    """Beat task body: hand every message still waiting for its first attempt ``RESEND_AFTER``
-    after it was queued to the delivery task again. Safe to run twice and alongside a
-    delivery: ``message_deliver`` sends a message once whoever asks. Returns how many."""
+    """Beat task body: hand every pending message left untouched ``RESEND_AFTER`` to the
+    delivery task again, and mark failed what is too old to send (``GIVE_UP_AFTER``; a
+    sensitive code after ``SENSITIVE_GIVE_UP_AFTER``) or out of attempts. Safe to run twice and
+    alongside a delivery: ``message_deliver`` sends a message once whoever asks. Returns how
+    many were handed over."""
     now = now or timezone.now()
+    pending = OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING)
+    stale = (
+        Q(created_at__lt=now - GIVE_UP_AFTER)
+        | Q(sensitive=True, created_at__lt=now - SENSITIVE_GIVE_UP_AFTER)
+        | Q(attempts__gte=MAX_ATTEMPTS)
+    )
+    pending.filter(stale).update(
+        status=OutboundMessage.Status.FAILED,
+        last_error="given up: not delivered in time",
+        updated_at=now,
+    )
     waiting = (
-        OutboundMessage.objects.filter(
-            status=OutboundMessage.Status.PENDING,
-            attempts=0,
-            created_at__lte=now - RESEND_AFTER,
-        )
+        pending.exclude(stale)
+        .filter(updated_at__lte=now - RESEND_AFTER)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -156,7 +174,12 @@ def message_record_failure(*, message_id: int, error: str, final: bool) -> None:
     unsent = OutboundMessage.objects.filter(pk=message_id).exclude(
         status=OutboundMessage.Status.SENT
     )
-    changes = {"attempts": F("attempts") + 1, "last_error": error[:2000]}
+    # updated_at marks the try: the resend sweep leaves a message alone while its retry is due.
+    changes = {
+        "attempts": F("attempts") + 1,
+        "last_error": error[:2000],
+        "updated_at": timezone.now(),
+    }
     if final:
         changes["status"] = OutboundMessage.Status.FAILED
     unsent.update(**changes)

@@ -44,12 +44,12 @@ from core.exports import AuditedExportMixin
 from core.files import private_file_response
 from core.ratelimit import over_limit
 
-from .. import ports, signing
+from .. import ports
 from ..filters import ScanLogFilter
 from ..links import holder_photo_key_read, holder_photo_path
 from ..models import Certificate, Status, VerificationLog
 from ..scopes import scan_center, scans_visible_to
-from ..services import certificate_verify
+from ..services import certificate_code_genuine, certificate_verify
 from ..tables import ScanLogTable
 
 STAFF = VerificationLog.Channel.STAFF
@@ -79,7 +79,7 @@ def parse_scanned(text: str) -> dict | None:
     match = _VERIFY_PATH.search(parts.path)
     if not match:
         return None
-    query = parse_qs(parts.query)
+    query = parse_qs(parts.query, keep_blank_values=True)
     if len(query.get("c", [])) != 1 or len(query.get("s", [])) != 1:
         return None  # every certificate's QR code carries both, once
     compact, signature = query["c"][0], query["s"][0]
@@ -168,7 +168,13 @@ def verify_scan(user, scan, center) -> dict:
             .first()
         )
         # (A log found through its certificate's token has its certificate.)
-        if earlier is not None and earlier.certificate is not None:
+        # The shortcut answers only for the same, genuine code (an upload with other signed
+        # fields is verified and logged afresh).
+        if (
+            earlier is not None
+            and earlier.certificate is not None
+            and certificate_code_genuine(earlier.certificate, compact=compact, signature=signature)
+        ):
             logged = Certificate.objects.select_related(
                 "holder", "subject", "center", "replaced_by"
             ).get(pk=earlier.certificate.pk)
@@ -258,10 +264,8 @@ class ScannerView(VerifierMixin, TemplateView):
         return super().get_context_data(
             center=scan_center(user),
             posts=len(ports.staff_posts(user)),
-            # Offline, codes show subject names, and staff match typed ID numbers against a
-            # code's keyed ID hash (they see every scanned holder's ID number anyway).
+            # Offline, codes show subject names (the ID hash's key never leaves the server).
             subjects=dict(ports.exam_subjects().values_list("code", "name")),
-            id_hash_key=signing.b64url(signing.id_hash_key()),
             **kwargs,
         )
 

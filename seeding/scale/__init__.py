@@ -321,7 +321,7 @@ def _exams(plan, *, clock: Clock, fill) -> list:
     table = BulkTable(
         ExamResult,
         ("id", "created_at", "updated_at", "booking", "worker", "subject", "theory_score",
-         "practical_score", "critical_failed", "passed", "decided_at", "corrected"),
+         "practical_score", "critical_failed", "passed", "decided_at", "corrected", "items"),
     )  # fmt: skip
     first = table.reserve_ids(len(decided))
     for offset, booking in enumerate(decided):
@@ -331,7 +331,7 @@ def _exams(plan, *, clock: Clock, fill) -> list:
         (
             (b.result_id, moment(b.decided), now, b.id, b.worker.profile_id,
              b.attempt.subject.id, b.attempt.score, b.practical, b.critical_failed, b.passed,
-             moment(b.decided), False)
+             moment(b.decided), False, "[]")
             for b in decided
         ),
     )  # fmt: skip

@@ -17,8 +17,9 @@
 // (or a browser that cannot check) shows "cannot be checked offline, check online" — never a
 // certificate field or a status by dates. A code with a parameter given twice is not a
 // certificate's (the public page refuses it the same way). Codes signed since the holder was
-// bound (anxun-cert-2) carry the holder's masked name and a keyed hash of the ID number, which
-// staff can match against a typed ID number (the key comes with the page, data-id-hash-key).
+// bound (anxun-cert-2) carry the holder's masked name (shown) and a keyed hash of the ID number
+// (checked online only: the key never leaves the server, since with it the hash of a number with
+// so little entropy could be reversed).
 //
 // Every message comes from a data-msg-* attribute of [data-certificate-scanner], translated by
 // the template; the record's layout is the page's <template data-answer-template>.
@@ -34,13 +35,6 @@ const TOKEN = /^[A-Za-z0-9_-]{16,32}$/;
 const SIGNATURE = /^[A-Za-z0-9_-]{85}[AQgw]$/;
 const ID_HASH = /^[A-Za-z0-9_-]{12}$/;
 const NUMBER = /^[A-Za-z0-9-]{4,24}$/;
-
-function bytesB64url(bytes) {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
 
 function b64urlBytes(text) {
   const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
@@ -112,7 +106,6 @@ function setUp(root) {
   const offlineTemplate = document.querySelector("template[data-offline-template]");
   if (!form || !input || !panel || !result || !answerTemplate) return;
   const { verifyUrl, lookupUrl, decodeUrl, jwksUrl, polyfillUrl, wasmUrl } = root.dataset;
-  const idHashKey = root.dataset.holderHashKey;
   const subjectNames = (() => {
     try {
       return JSON.parse(document.getElementById("certificate-subjects")?.textContent || "{}");
@@ -245,49 +238,10 @@ function setUp(root) {
         date_status: dateStatus(fields),
       });
       toggle(node, "holder_mask", Boolean(fields.holder_mask));
-      toggle(node, "id_match", Boolean(fields.id_hash) && Boolean(idHashKey));
-      setUpIdMatch(node, scan, fields);
       result.replaceChildren(node);
     }
     panel.dataset.state = "queued";
     showProgress("queued");
-  }
-
-  // --- The holder's ID number, matched against the code's keyed hash (offline) -------------
-
-  async function idHash(token, idNumber) {
-    const key = await crypto.subtle.importKey(
-      "raw",
-      b64urlBytes(idHashKey),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    const text = `anxun-id-1|${token}|${idNumber.trim().toUpperCase()}`;
-    const digest = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(text));
-    return bytesB64url(new Uint8Array(digest)).slice(0, 12);
-  }
-
-  function setUpIdMatch(node, scan, fields) {
-    const idForm = node.querySelector("[data-id-form]");
-    const idInput = node.querySelector("[data-id-input]");
-    const idResult = node.querySelector("[data-id-result]");
-    if (!idForm || !idInput || !idResult || !fields.id_hash || !idHashKey) return;
-    idForm.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const typed = idInput.value.trim();
-      if (!typed) return;
-      let same = false;
-      try {
-        same = (await idHash(scan.token, typed)) === fields.id_hash;
-      } catch (error) {
-        same = false;
-      }
-      idResult.hidden = false;
-      idResult.dataset.match = same ? "yes" : "no";
-      idResult.className = `alert ${same ? "alert-success" : "alert-error"}`;
-      idResult.textContent = text(same ? "holderMatch" : "holderNoMatch");
-    });
   }
 
   // --- The signature, checked here ---------------------------------------------------------

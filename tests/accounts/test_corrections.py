@@ -4,12 +4,14 @@ the wrong account and re-issues the certificates in force (through ``accounts.po
 role tries from the outside what it must not do."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from stdnum.cn import ric
 
@@ -20,7 +22,9 @@ from accounts.validators import mask_name
 from certificates.models import Certificate, Status
 from core.errors import DomainError, PermissionDenied
 from core.models import AuditEvent, OutboundMessage
+from exams.practical import services as practical
 from tests.certificates.builders import passed
+from tests.exams import builders as exam_builders
 from tests.exams import practical_builders as pb
 from tests.factories import (
     DistrictFactory,
@@ -352,6 +356,32 @@ def test_a_claim_frees_the_number_from_the_wrong_account_in_the_same_transaction
     # The freed account is told on its profile and may file its own number.
     client.force_login(squatter.user)
     assert "请申请更正" in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_a_claim_revokes_what_the_wrong_account_holds_under_the_number_and_stops_its_bookings():
+    number = make_id_number(23)
+    certificate, _, _ = passed(id_number=number)
+    squatter = certificate.holder
+    owner = WorkerProfileFactory()
+    request = file_request(owner, real_name="", id_number=number, reason="我的身份证号被别人注册了")
+    services.correction_request_approve(actor=officer(), request_id=request.pk, reason="核验")
+    certificate.refresh_from_db()
+    # The certificate named the owner's identity: it is revoked, with a reason any verifier reads.
+    assert certificate.status == Status.REVOKED
+    assert f"{request.pk}" in certificate.revoked_reason
+    squatter.refresh_from_db()
+    # Nor may the account book another practical exam until it files its own number.
+    welding = exam_builders.subject(code="welding")
+    pb.rubric(welding)
+    pb.theory_pass(squatter, welding)
+    session = pb.session(
+        center=pb.center(code="welding-centre", subjects=[welding]),
+        subject=welding,
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    with pytest.raises(DomainError) as refused:
+        practical.booking_create(worker=squatter, session_id=session.pk)
+    assert refused.value.code == "id_number_required"
 
 
 def test_a_claim_on_an_account_of_another_district_is_for_the_bureau():

@@ -10,6 +10,7 @@ from certificates import events, services
 from certificates.links import verification_url
 from core.models import OutboundMessage
 from tests.certificates import builders
+from tests.exams import practical_builders as pb
 from tests.factories import RoleAssignmentFactory, UserFactory, WorkerProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def told(outbox, certificate) -> list[str]:
 def test_an_issued_certificate_is_told_once_with_its_link(
     sms_outbox, mailoutbox, django_capture_on_commit_callbacks
 ):
-    worker = WorkerProfileFactory(user__email="zhang@example.cn")
+    worker = pb.with_photo(WorkerProfileFactory(user__email="zhang@example.cn"))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         certificate, result, _ = builders.passed(worker=worker)
     assert sms_outbox == [] and mailoutbox == []  # nothing before the commit

@@ -5,7 +5,7 @@ holder's name is drawn with real glyphs or not at all."""
 import io
 import re
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +13,7 @@ import pytest
 import zxingcpp
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from PIL import Image
@@ -265,6 +266,12 @@ def test_a_missing_file_is_drawn_again(private_root):
 
 def test_a_recorded_review_re_signs_and_the_new_drawing_carries_the_new_code(private_root, client):
     certificate = certificate_with_photo()
+    # Issued two years ago, so that a review today moves its dates.
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_on=F("issued_on") - timedelta(days=730),
+        review_due=F("review_due") - timedelta(days=730),
+        valid_until=F("valid_until") - timedelta(days=730),
+    )
     certificate_render(certificate_id=certificate.pk)
     officer = UserFactory()
     RoleAssignmentFactory(user=officer, role=Role.BUREAU_OFFICER)

@@ -322,7 +322,7 @@ def test_the_published_keys_verify_a_certificate_with_an_independent_library(cli
     assert all("d" not in entry for entry in response.json()["keys"])  # no private part
 
     # The signed message as signing.py's docstring documents it, built here by hand.
-    message = f"anxun-cert-1|{token}|{c}".encode()
+    message = f"{signing.DOMAIN}|{token}|{c}".encode()
     signature = base64.urlsafe_b64decode(s + "==")
     assert key.Algorithm.verify(message, key.key, signature)
     assert not key.Algorithm.verify(

@@ -140,3 +140,35 @@ def test_a_broker_down_at_commit_loses_no_message_and_breaks_no_action(
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.SENT
     assert sms_outbox == [{"phone": "+86138", "text": "证书已签发"}]
+
+
+def test_the_sweep_resends_a_failed_try_whose_retry_was_lost_and_gives_up_on_stale_messages(
+    sms_outbox,
+):
+    """A message whose first try failed and whose retry never reached the broker is handed
+    over again; a login code too old to use and a message out of attempts are given up."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.notifications import MAX_ATTEMPTS, message_record_failure, messages_resend
+
+    retry_lost = message_send(channel="sms", recipient="+861", body="成绩已登记", dedupe_key="r1")
+    message_record_failure(message_id=retry_lost.pk, error="timeout", final=False)
+    code = message_send(channel="sms", recipient="+862", body="验证码 123456", sensitive=True)
+    worn_out = message_send(channel="sms", recipient="+863", body="x", dedupe_key="w1")
+    OutboundMessage.objects.filter(pk=worn_out.pk).update(attempts=MAX_ATTEMPTS)
+    sms_outbox.clear()
+
+    # Right after the failure its retry is due: the sweep leaves it alone.
+    assert messages_resend(now=timezone.now()) == 0
+    later = timezone.now() + timedelta(minutes=11)
+    assert messages_resend(now=later) == 1
+    assert [sent["phone"] for sent in sms_outbox] == ["+861"]
+    for message, status in (
+        (retry_lost, OutboundMessage.Status.SENT),
+        (code, OutboundMessage.Status.FAILED),
+        (worn_out, OutboundMessage.Status.FAILED),
+    ):
+        message.refresh_from_db()
+        assert message.status == status

@@ -93,6 +93,7 @@ def test_200_simultaneous_bookings_confirm_exactly_the_seats(bounded_live_server
     workers = [WorkerProfileFactory() for _ in range(REQUESTS)]
     for worker in workers:
         pb.theory_pass(worker, subject)
+        pb.with_photo(worker)
     cookies = [_session_cookie(worker.user) for worker in workers]
     path = f"/exams/practical/sessions/{session.pk}/book.json"
 

@@ -26,7 +26,17 @@ def has_photo(worker: WorkerProfile) -> bool:
 
 def photo_required_check(worker: WorkerProfile, *, by_staff: bool = False) -> None:
     """Raise DomainError(code="photo_required") when the worker has no photo: the examiners
-    compare it with the candidate at check-in and the certificate prints it."""
+    compare it with the candidate at check-in and the certificate prints it; and
+    (code="id_number_required") when an approved claim took the ID number the worker had
+    registered, until they file their own through a correction request."""
+    if not worker.id_number:
+        raise DomainError(
+            _(
+                "There is no ID number on this profile: it belonged to someone else. Request a "
+                "correction with your own ID number before booking a practical exam."
+            ),
+            code="id_number_required",
+        )
     if has_photo(worker):
         return
     if by_staff:
