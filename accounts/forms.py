@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import DomainError, PermissionDenied
 
@@ -368,7 +369,12 @@ class CorrectionDecisionForm(DomainErrorFormMixin, forms.Form):
     """Staff approve or refuse a correction request, with the reason the worker is told."""
 
     decision = forms.ChoiceField(
-        choices=[("approve", _("Approve")), ("refuse", _("Refuse"))], widget=forms.HiddenInput
+        # A context of their own: a plain "Approve" would also retranslate Wagtail's workflow.
+        choices=[
+            ("approve", pgettext_lazy("correction decision", "Approve")),
+            ("refuse", pgettext_lazy("correction decision", "Refuse")),
+        ],
+        widget=forms.HiddenInput,
     )
     decision_reason = forms.CharField(
         label=_("Reason for the decision"),

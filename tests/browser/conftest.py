@@ -24,6 +24,12 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshot
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.browser)
+        # Every journey runs against the live server in its own transaction-less test, and
+        # each one restores the database as the migrations left it (the home page, Wagtail's
+        # groups and workflow). A journey without it would flush with Django's post-migrate
+        # content types, whose ids then differ from the serialized ones the next journey
+        # restores (a UNIQUE failure on django_content_type).
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
 @pytest.fixture(scope="session")
